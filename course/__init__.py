@@ -1,0 +1,9 @@
+"""The course's tooling: ``python -m course build|check ...``."""
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LESSONS = ROOT / "course" / "lessons"
+
+
+class CourseError(Exception):
+    """A problem the user can fix; shown as one line, without a traceback."""

@@ -1,0 +1,35 @@
+"""Real ``nbgrader autograde`` of a set of submissions in a scratch course."""
+import shutil
+import tempfile
+from pathlib import Path
+
+import nbformat
+from nbgrader.api import Gradebook
+
+from . import ROOT
+from .nbgrader_run import nbgrader, new_course
+
+
+def autograde(lesson, submissions):
+    """Grade ``{student: notebook}`` for ``lesson``; returns
+    ``{student: {grade_id: (score, max_score)}}`` read from nbgrader's gradebook."""
+    with tempfile.TemporaryDirectory(prefix="course-grade-") as scratch:
+        root = new_course(scratch)
+        shutil.copytree(ROOT / "source" / lesson.name, root / "source" / lesson.name)
+        nbgrader(root, "generate_assignment", lesson.name, "--force")
+        for student, nb in submissions.items():
+            folder = root / "submitted" / student / lesson.name
+            folder.mkdir(parents=True)
+            nbformat.write(nb, folder / lesson.notebook_name)
+        nbgrader(root, "autograde", lesson.name, "--force")
+        return read_scores(root, lesson, list(submissions))
+
+
+def read_scores(root, lesson, students):
+    scores = {}
+    with Gradebook(f"sqlite:///{Path(root) / 'gradebook.db'}") as gradebook:
+        for student in students:
+            nb = gradebook.find_submission_notebook(lesson.name, lesson.name, student)
+            scores[student] = {g.name: (g.score, g.max_score) for g in nb.grades
+                               if g.cell.name.startswith("test_")}
+    return scores

@@ -1,0 +1,34 @@
+"""``python -m course build``: lessons -> source/ notebooks -> release/ with nbgrader."""
+import shutil
+import tempfile
+from pathlib import Path
+
+import nbformat
+
+from . import ROOT
+from .lessons import read
+from .nbgrader_run import nbgrader, new_course
+
+
+def build_into(lessons, root):
+    """Write ``source/<a>/<a>.ipynb`` and nbgrader's ``release/<a>/`` under ``root``."""
+    root = new_course(root)
+    for lesson in lessons:
+        folder = root / "source" / lesson.name
+        folder.mkdir(parents=True, exist_ok=True)
+        nbformat.write(read(lesson), folder / lesson.notebook_name)
+        nbgrader(root, "generate_assignment", lesson.name, "--force")
+    return root
+
+
+def build(lessons):
+    """Rebuild the committed ``source/`` and ``release/`` of ``lessons`` in this repository.
+    The build runs in a scratch course, so no gradebook is left behind."""
+    with tempfile.TemporaryDirectory(prefix="course-build-") as scratch:
+        built = build_into(lessons, scratch)
+        for lesson in lessons:
+            for tree in ("source", "release"):
+                target = ROOT / tree / lesson.name
+                shutil.rmtree(target, ignore_errors=True)
+                shutil.copytree(Path(built) / tree / lesson.name, target)
+                print(f"wrote {target.relative_to(ROOT)}/")

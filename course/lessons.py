@@ -1,0 +1,152 @@
+"""Reading a lesson (``course/lessons/NN_name.py``) and checking its nbgrader metadata.
+
+A lesson is a percent-format notebook whose every cell header carries the full nbgrader
+v3 metadata. Beyond nbgrader's own rules, a lesson must follow the course's contract: a
+graded function lives alone in a solution cell whose ``grade_id`` is its name, and its
+test cells have ``grade_id``s that start with ``test_<name>``.
+"""
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import jsonschema
+import jupytext
+import nbformat
+import nbgrader
+from nbgrader.nbgraderformat import ValidationError
+from nbgrader.nbgraderformat.v3 import MetadataValidatorV3
+
+from helpers import reference
+from helpers.contracts import CONTRACTS
+
+from . import LESSONS, CourseError
+
+NAME = re.compile(r"^\d\d_[a-z0-9_]+$")
+SCHEMA = json.loads((Path(nbgrader.__file__).parent / "nbgraderformat" / "v3.json").read_text())
+REQUIRED = ("schema_version", "grade", "grade_id", "locked", "solution", "task")
+
+
+@dataclass(frozen=True)
+class Lesson:
+    name: str  # also the nbgrader assignment and notebook name
+    path: Path
+
+    @property
+    def notebook_name(self):
+        return f"{self.name}.ipynb"
+
+
+def all_lessons():
+    found = sorted(p for p in LESSONS.glob("*.py") if NAME.match(p.stem))
+    return [Lesson(p.stem, p) for p in found]
+
+
+def find(names):
+    """The lessons called ``names`` (all of them when ``names`` is empty)."""
+    lessons = {lesson.name: lesson for lesson in all_lessons()}
+    if not names:
+        return list(lessons.values())
+    unknown = [n for n in names if n not in lessons]
+    if unknown:
+        raise CourseError(
+            f"unknown assignment {unknown[0]!r}; the assignments are: {', '.join(lessons) or 'none'}"
+        )
+    return [lessons[n] for n in names]
+
+
+def read(lesson):
+    """The lesson as a clean nbformat notebook: checked, outputs empty, no jupytext metadata,
+    cell ids equal to the cells' grade_ids (so that builds are reproducible)."""
+    try:
+        nb = jupytext.read(lesson.path, fmt="py:percent")
+    except Exception as error:
+        raise CourseError(f"{_rel(lesson.path)} cannot be read as a percent-format notebook: "
+                          f"{_one_line(error)}") from None
+    nb.metadata.pop("jupytext", None)
+    nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python",
+                                 "name": "python3"}
+    nb.metadata["language_info"] = {"name": "python"}
+    for index, cell in enumerate(nb.cells, start=1):
+        _check_cell(lesson, index, cell)
+        cell.id = cell.metadata.nbgrader.grade_id
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    _check_contract(lesson, nb)
+    nbformat.validate(nb)
+    return nb
+
+
+def _check_cell(lesson, index, cell):
+    where = f"{_rel(lesson.path)}, cell {index} ({_preview(cell.source)})"
+    meta = cell.metadata.get("nbgrader")
+    if not isinstance(meta, dict):
+        raise CourseError(f"{where} has no nbgrader metadata: give its header the full v3 "
+                          'metadata, e.g. # %% nbgrader={"grade": false, "grade_id": "...", '
+                          '"locked": true, "schema_version": 3, "solution": false, "task": false}')
+    missing = [key for key in REQUIRED if key not in meta]
+    if missing:
+        raise CourseError(f"{where}: nbgrader metadata lacks {', '.join(missing)}; "
+                          f"write all of {', '.join(REQUIRED)} (and points for graded cells)")
+    try:
+        jsonschema.validate(dict(meta), SCHEMA)
+        MetadataValidatorV3().validate_cell(cell)
+    except (jsonschema.ValidationError, ValidationError) as error:
+        message = error.message if hasattr(error, "message") else str(error)
+        raise CourseError(f"{where}: invalid nbgrader metadata: {_one_line(message)}") from None
+
+
+def _check_contract(lesson, nb):
+    ids = [c.metadata.nbgrader.grade_id for c in nb.cells]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise CourseError(f"{_rel(lesson.path)}: grade_id {duplicates[0]!r} is used twice; "
+                          "every cell needs its own grade_id")
+    functions = [c.metadata.nbgrader.grade_id for c in nb.cells if c.metadata.nbgrader.solution]
+    for cell in nb.cells:
+        meta, where = cell.metadata.nbgrader, f"{_rel(lesson.path)}, cell {meta_id(cell)!r}"
+        if meta.solution:
+            if cell.cell_type != "code" or not re.search(rf"^def {meta.grade_id}\(", cell.source, re.M):
+                raise CourseError(f"{where}: a solution cell's grade_id must be the name of the "
+                                  f"function it defines (def {meta.grade_id}(...))")
+            if meta.grade_id not in CONTRACTS or not hasattr(reference, meta.grade_id):
+                raise CourseError(f"{where}: {meta.grade_id} needs a contract in "
+                                  "helpers/contracts.py and a reference in helpers/reference/")
+            if "### BEGIN SOLUTION" not in cell.source:
+                raise CourseError(f"{where}: mark the solution with ### BEGIN SOLUTION / ### END SOLUTION")
+        if meta.grade:
+            if cell.cell_type != "code" or meta.solution or not meta.locked:
+                raise CourseError(f"{where}: a test cell must be a locked code cell, not a solution")
+            if test_target(meta.grade_id, functions) is None:
+                raise CourseError(f"{where}: a test cell's grade_id must start with test_<function> "
+                                  f"for one of this lesson's functions ({', '.join(functions)})")
+    for function in functions:
+        if not any(test_target(i, functions) == function for i in ids if i.startswith("test_")):
+            raise CourseError(f"{_rel(lesson.path)}: function {function!r} has no test cell "
+                              f"(grade_id test_{function}...)")
+
+
+def test_target(grade_id, functions):
+    """The function a test cell tests: the longest name f with grade_id starting test_f."""
+    matches = [f for f in functions if grade_id == f"test_{f}" or grade_id.startswith(f"test_{f}_")]
+    return max(matches, key=len) if matches else None
+
+
+def meta_id(cell):
+    return cell.metadata.nbgrader.grade_id
+
+
+def _preview(source):
+    first = next((line.strip() for line in source.splitlines() if line.strip()), "empty")
+    return repr(first[:40])
+
+
+def _one_line(error):
+    return " ".join(str(error).split())[:300]
+
+
+def _rel(path):
+    try:
+        return str(Path(path).resolve().relative_to(LESSONS.parent.parent))
+    except ValueError:
+        return str(path)

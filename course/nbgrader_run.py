@@ -1,0 +1,43 @@
+"""Running real nbgrader commands in a course directory.
+
+nbgrader's gradebook calls the ``alembic`` command from PATH, so every subprocess gets
+this interpreter's ``bin/`` first on PATH (the venv need not be activated).
+"""
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from . import ROOT, CourseError
+
+
+def environment():
+    env = dict(os.environ)
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    env.setdefault("PYTHONHASHSEED", "0")
+    return env
+
+
+def nbgrader(root, *args, timeout=1800):
+    """Run ``nbgrader <args>`` with the course directory ``root``; returns its output.
+    Raises CourseError naming the command when it fails."""
+    command = [sys.executable, "-m", "nbgrader", *args,
+               f"--CourseDirectory.root={root}", f"--CourseDirectory.db_url=sqlite:///{Path(root) / 'gradebook.db'}"]
+    try:
+        done = subprocess.run(command, cwd=root, env=environment(), capture_output=True,
+                              text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise CourseError(f"nbgrader {args[0]} took over {timeout} s in {root}") from None
+    if done.returncode != 0:
+        last = [line for line in done.stderr.splitlines() if line.strip()][-3:]
+        raise CourseError(f"nbgrader {' '.join(args)} failed: {' | '.join(last)}")
+    return done.stdout + done.stderr
+
+
+def new_course(root):
+    """A course directory at ``root`` with this course's nbgrader configuration."""
+    root = Path(root)
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "nbgrader_config.py", root / "nbgrader_config.py")
+    return root

@@ -1,0 +1,286 @@
+"""The check harness that the notebooks' test cells call.
+
+Two checks, both raising ``AssertionError`` with a message a student can act on:
+
+- :func:`check_example` compares a function with a value worked out by hand (the
+  visible tests);
+- :func:`check_reference` compares it with the reference in :mod:`helpers.reference`
+  on the same input (the hidden tests).
+
+The function runs on copies of the inputs, with floating-point warnings recorded and
+stderr captured, so that a right answer never writes to stderr (nbgrader would score
+the test cell zero) and never fails because of a warning it was allowed to raise.
+"""
+import contextlib
+import copy
+import io
+import numbers
+import traceback
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import catalogue
+from .contracts import contract
+
+
+@dataclass
+class Outcome:
+    """What one call of a function did."""
+    value: object = None
+    error: BaseException = None
+    float_warnings: tuple = ()  # messages of the floating-point RuntimeWarnings raised
+    mutated: tuple = ()  # names of the inputs it modified
+    args: tuple = field(default=(), repr=False)  # the inputs it received, after the call
+
+
+def check_example(name, fn, args, expected, kwargs=None):
+    """Check ``fn(*args, **kwargs)`` against an ``expected`` value worked out by hand."""
+    __tracebackhide__ = True  # IPython shows the message, not the harness's frames
+    _check(name, fn, args, kwargs or {}, expected)
+
+
+def check_reference(name, fn, args, kwargs=None):
+    """Check ``fn(*args, **kwargs)`` against the reference implementation of ``name``."""
+    __tracebackhide__ = True
+    from . import reference
+    kwargs = kwargs or {}
+    expected = run(getattr(reference, name), args, kwargs, contract(name).args)
+    if expected.error is not None:  # a broken test, not a student's mistake
+        raise RuntimeError(f"the reference {name} failed on this input: {expected.error!r}")
+    _check(name, fn, args, kwargs, expected.value)
+
+
+def run(fn, args, kwargs, arg_names):
+    """Call ``fn`` on deep copies of the inputs and record what it did."""
+    received = copy.deepcopy((tuple(args), dict(kwargs)))
+    pristine = copy.deepcopy(received)
+    outcome = Outcome()
+    with warnings.catch_warnings(record=True) as caught, np.errstate(over="warn", invalid="warn", divide="warn", under="ignore"), \
+            contextlib.redirect_stderr(io.StringIO()):
+        warnings.simplefilter("always")
+        try:
+            outcome.value = fn(*received[0], **received[1])
+        except Exception as error:  # the student's exception is reported, not raised
+            outcome.error = error
+    outcome.float_warnings = tuple(sorted({
+        str(w.message) for w in caught
+        if issubclass(w.category, RuntimeWarning) and _is_float_warning(str(w.message))
+    }))
+    names = list(arg_names) + list(received[1])
+    given = list(received[0]) + list(received[1].values())
+    before = list(pristine[0]) + list(pristine[1].values())
+    outcome.mutated = tuple(
+        n for n, now, then in zip(names, given, before) if not _identical(now, then)
+    )
+    outcome.args = received[0]
+    return outcome
+
+
+def _check(name, fn, args, kwargs, expected):
+    __tracebackhide__ = True
+    spec = contract(name)
+    with _references_for(fn, spec.uses):
+        got = run(fn, args, kwargs, spec.args)
+    problems = []
+    if got.error is not None:
+        problems.append(_describe_error(got.error))
+    else:
+        value_problem = _compare_returns(expected, got.value, spec)
+        if value_problem:
+            problems.append(value_problem)
+        elif spec.properties:
+            problems += [p for p in (prop(got.args, got.value) for prop in spec.properties) if p]
+    if got.mutated:
+        problems.append(
+            f"It modified its input {', '.join(got.mutated)}: a graded function must not change "
+            "its inputs. Build new arrays instead (use `x = x + ...`, not `x += ...`)."
+        )
+    if got.float_warnings and (problems or spec.warning_free):
+        problems.append(
+            "It raised floating-point warnings: " + "; ".join(got.float_warnings) + "."
+            + (" The contract requires a result free of such warnings for any float input."
+               if spec.warning_free else "")
+        )
+    if not problems:
+        return
+    call = f"{name}({', '.join(spec.args + tuple(f'{k}={v!r}' for k, v in kwargs.items()))})"
+    lines = [f"{call} is not right."] + problems
+    lines.append("The input was:\n" + _describe_inputs(spec.args, args, kwargs))
+    known = diagnose(name, args, kwargs, got)
+    if known:
+        lines.append(f"This looks like a known mistake: {known}")
+    raise AssertionError("\n".join(lines))
+
+
+@contextlib.contextmanager
+def _references_for(fn, names):
+    """Point the names ``fn`` looks up for the other graded functions it calls at their
+    references for the duration of a check (when the references are available)."""
+    namespace = getattr(fn, "__globals__", None)
+    try:
+        from . import reference
+        replacements = {n: getattr(reference, n) for n in names}
+    except (ImportError, AttributeError):
+        replacements = {}
+    if namespace is None or not replacements:
+        yield
+        return
+    missing = object()
+    saved = {n: namespace.get(n, missing) for n in replacements}
+    namespace.update(replacements)
+    try:
+        yield
+    finally:
+        for n, old in saved.items():
+            if old is missing:
+                namespace.pop(n, None)
+            else:
+                namespace[n] = old
+
+
+def diagnose(name, args, kwargs, got):
+    """The description of the catalogued mistake that behaves like ``got``, if any."""
+    spec = contract(name)
+    try:
+        mistakes = catalogue.entries(name, kind="mistake")
+    except Exception:  # the catalogue is optional (students may not have it)
+        return None
+    for entry in mistakes:
+        theirs = run(entry.implementation, args, kwargs, spec.args)
+        if _same_behaviour(theirs, got, spec):
+            return entry.description
+    return None
+
+
+def _same_behaviour(a, b, spec):
+    if a.float_warnings != b.float_warnings or a.mutated != b.mutated:
+        return False
+    if (a.error is None) != (b.error is None):
+        return False
+    if a.error is not None:
+        return type(a.error) is type(b.error)
+    return _compare_returns(a.value, b.value, spec) is None
+
+
+def _compare_returns(expected, got, spec):
+    """None when ``got`` matches ``expected``, otherwise what is wrong, in a sentence."""
+    names = spec.returns
+    if len(names) == 1:
+        return _mismatch(expected, got, names[0], spec)
+    if not isinstance(got, (tuple, list)) or len(got) != len(names):
+        return (f"It should return {len(names)} values ({', '.join(names)}) as a tuple, "
+                f"but it returned {_kind(got)}.")
+    for exp, value, label in zip(expected, got, names):
+        problem = _mismatch(exp, value, label, spec)
+        if problem:
+            return problem
+    return None
+
+
+def _mismatch(expected, got, label, spec):
+    if isinstance(expected, np.ndarray):
+        return _array_mismatch(expected, got, label, spec)
+    if isinstance(expected, (list, tuple)):
+        if not isinstance(got, (list, tuple)) or len(got) != len(expected):
+            return f"{label} should be a list of {len(expected)} arrays, got {_kind(got)}."
+        for i, (exp, value) in enumerate(zip(expected, got)):
+            problem = _mismatch(exp, value, f"{label}[{i}]", spec)
+            if problem:
+                return problem
+        return None
+    if isinstance(expected, numbers.Real):
+        scalar = isinstance(got, numbers.Real) and not isinstance(got, bool)
+        if not scalar and not (isinstance(got, np.ndarray) and got.shape == ()):
+            return f"{label} should be a float, got {_kind(got)}."
+        return _array_mismatch(np.asarray(float(expected)), np.asarray(float(got)), label, spec)
+    raise TypeError(f"cannot compare with an expected {type(expected).__name__}")
+
+
+def _array_mismatch(expected, got, label, spec):
+    if type(got) is not np.ndarray:
+        return f"{label} should be an ndarray of shape {expected.shape}, got {_kind(got)}."
+    if got.shape != expected.shape:
+        hint = " (the transposed shape)" if got.shape == expected.shape[::-1] else ""
+        return f"{label} should have shape {expected.shape}, but it has shape {got.shape}{hint}."
+    if expected.dtype.kind == "f" and got.dtype != expected.dtype:
+        return (f"{label} should hold {expected.dtype} values, but it holds {got.dtype}: "
+                "keep the computation in float64.")
+    if expected.dtype.kind in "iu" and got.dtype.kind not in "iu":
+        return f"{label} should hold integers, but it holds {got.dtype}."
+    with np.errstate(all="ignore"):
+        e = expected.astype(float)
+        g = got.astype(float)
+        error = np.abs(g - e)
+        close = (error <= spec.atol + spec.rtol * np.abs(e)) | (g == e) | (np.isnan(g) & np.isnan(e))
+        if close.all():
+            return None
+        index = tuple(int(i) for i in np.argwhere(~close)[0])
+        where = f"{label}[{', '.join(map(str, index))}]" if index else label
+        finite = np.isfinite(error)
+        max_abs = error[finite].max() if finite.any() else np.nan
+        rel = error / np.maximum(np.abs(e), np.finfo(float).tiny)
+        max_rel = rel[finite].max() if finite.any() else np.nan
+    return (
+        f"{label} has wrong values: {int((~close).sum())} of {close.size} differ. "
+        f"First at {where}: expected {_num(expected[index])}, got {_num(got[index])}. "
+        f"Max abs error {max_abs:.3g}, max rel error {max_rel:.3g}."
+        + (" NaN in your result means an invalid operation such as inf - inf or 0 * inf."
+           if np.isnan(g).any() and not np.isnan(e).any() else "")
+    )
+
+
+def _describe_error(error):
+    where = ""
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if not _is_library(f.filename)]
+    if frames:  # the innermost frame of the student's own code
+        frame = frames[-1]
+        where = f" at line {frame.lineno} of your code: `{(frame.line or '').strip()}`"
+    return f"It raised {type(error).__name__}: {error}{where}."
+
+
+def _describe_inputs(arg_names, args, kwargs):
+    pairs = list(zip(arg_names, args)) + list(kwargs.items())
+    with np.printoptions(precision=6, threshold=30, edgeitems=2, linewidth=88):
+        return "\n".join(f"  {n} = {_show(v)}" for n, v in pairs)
+
+
+def _show(value):
+    if isinstance(value, np.ndarray):
+        text = np.array2string(value, prefix="      ")
+        return f"{text}  (shape {value.shape})"
+    if isinstance(value, list) and value and all(isinstance(v, np.ndarray) for v in value):
+        return "[" + ", ".join(f"array of shape {v.shape}" for v in value) + "]"
+    return repr(value)
+
+
+def _kind(value):
+    if isinstance(value, np.ndarray):
+        return f"an ndarray of shape {value.shape}" if type(value) is np.ndarray \
+            else f"a {type(value).__name__} (an ndarray subclass)"
+    if isinstance(value, (list, tuple)):
+        return f"a {type(value).__name__} of length {len(value)}"
+    return "None" if value is None else f"a {type(value).__name__}"
+
+
+def _num(x):
+    return f"{float(x):.10g}"
+
+
+def _identical(now, then):
+    if isinstance(then, np.ndarray):
+        return isinstance(now, np.ndarray) and now.shape == then.shape and \
+            np.array_equal(now, then, equal_nan=then.dtype.kind in "fc")
+    if isinstance(then, (list, tuple)):
+        return isinstance(now, type(then)) and len(now) == len(then) and \
+            all(_identical(a, b) for a, b in zip(now, then))
+    return True  # scalars and functions cannot be modified in place
+
+
+def _is_float_warning(message):
+    return any(word in message for word in ("overflow", "invalid value", "divide by zero"))
+
+
+def _is_library(filename):
+    return any(part in filename for part in ("site-packages", "/helpers/check.py", "/numpy/"))

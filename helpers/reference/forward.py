@@ -1,0 +1,57 @@
+"""Lesson 01: forward propagation."""
+import numpy as np
+
+
+def dense_forward(x, W, b):
+    """Affine layer for a batch: ``x @ W + b``.
+
+    Parameters
+    ----------
+    x : ndarray of shape (N, D)
+        A batch of N inputs, one per row.
+    W : ndarray of shape (D, M)
+    b : ndarray of shape (M,)
+
+    Returns
+    -------
+    out : ndarray of shape (N, M)
+    """
+    return x @ W + b  # (N, D) @ (D, M) -> (N, M), b broadcast over the rows
+
+
+def sigmoid(z):
+    """Logistic function 1 / (1 + exp(-z)), elementwise.
+
+    Exact and free of overflow warnings for any float input: exp is only ever taken of
+    -|z| <= 0, which cannot overflow, and each branch is the algebraically equal form
+    that divides by a number in [1, 2].
+
+    >>> sigmoid(np.array([0.0, 1000.0, -1000.0]))
+    array([0.5, 1. , 0. ])
+    """
+    z = np.asarray(z, dtype=float)
+    e = np.exp(-np.abs(z))  # in (0, 1]
+    # z >= 0: 1 / (1 + e^-z);  z < 0: e^z / (1 + e^z)
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def mlp_forward(x, weights, biases):
+    """Forward pass of a fully connected network with a sigmoid after every layer.
+
+    Parameters
+    ----------
+    x : ndarray of shape (N, D)
+    weights : list of L ndarrays, weights[l] of shape (D_l, D_{l+1})
+    biases : list of L ndarrays, biases[l] of shape (D_{l+1},)
+
+    Returns
+    -------
+    out : ndarray of shape (N, D_L)
+        The last layer's activation.
+    activations : list of L + 1 ndarrays
+        ``[x, a1, ..., aL]``: every layer's input, then the output (``aL is out``).
+    """
+    activations = [x]
+    for W, b in zip(weights, biases):
+        activations.append(sigmoid(dense_forward(activations[-1], W, b)))
+    return activations[-1], activations

@@ -1,0 +1,1 @@
+"""Widgets: thin ipywidgets layers over the plots, one module per lesson."""
