@@ -25,7 +25,7 @@ from helpers import catalogue
 from . import ROOT, CourseError
 from .autograde import autograde
 from .build import build_into
-from .lessons import test_target
+from .lessons import tested_function
 from .submissions import fill, solutions
 
 HIDDEN = ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
@@ -169,7 +169,7 @@ def demo_autograde(lesson, source_nb, release_nb, points):
                             f"{kinds.count('alternative')})")
     for student, entry in entries.items():
         counts[entry.kind] += 1
-        own = {cell: s for cell, s in scores[student].items() if test_target(cell, functions) == entry.function}
+        own = {cell: s for cell, s in scores[student].items() if tested_function(cell, functions) == entry.function}
         others = {cell: s for cell, s in scores[student].items() if cell not in own}
         lost_elsewhere = [cell for cell, (s, m) in others.items() if s < m]
         if lost_elsewhere:

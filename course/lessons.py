@@ -79,6 +79,10 @@ def read(lesson):
 
 def _check_cell(lesson, index, cell):
     where = f"{_rel(lesson.path)}, cell {index} ({_preview(cell.source)})"
+    if "incorrectly_encoded_metadata" in cell.metadata:
+        raise CourseError(f"{where}: the cell header's metadata is not valid JSON "
+                          f"({cell.metadata['incorrectly_encoded_metadata'][:60]}...): fix its "
+                          "quotes, commas and braces")
     meta = cell.metadata.get("nbgrader")
     if not isinstance(meta, dict):
         raise CourseError(f"{where} has no nbgrader metadata: give its header the full v3 "
@@ -117,16 +121,16 @@ def _check_contract(lesson, nb):
         if meta.grade:
             if cell.cell_type != "code" or meta.solution or not meta.locked:
                 raise CourseError(f"{where}: a test cell must be a locked code cell, not a solution")
-            if test_target(meta.grade_id, functions) is None:
+            if tested_function(meta.grade_id, functions) is None:
                 raise CourseError(f"{where}: a test cell's grade_id must start with test_<function> "
                                   f"for one of this lesson's functions ({', '.join(functions)})")
     for function in functions:
-        if not any(test_target(i, functions) == function for i in ids if i.startswith("test_")):
+        if not any(tested_function(i, functions) == function for i in ids if i.startswith("test_")):
             raise CourseError(f"{_rel(lesson.path)}: function {function!r} has no test cell "
                               f"(grade_id test_{function}...)")
 
 
-def test_target(grade_id, functions):
+def tested_function(grade_id, functions):
     """The function a test cell tests: the longest name f with grade_id starting test_f."""
     matches = [f for f in functions if grade_id == f"test_{f}" or grade_id.startswith(f"test_{f}_")]
     return max(matches, key=len) if matches else None

@@ -1,6 +1,8 @@
 """Lesson 01: forward propagation."""
 import numpy as np
 
+__all__ = ["dense_forward", "sigmoid", "mlp_forward"]
+
 
 def dense_forward(x, W, b):
     """Affine layer for a batch: ``x @ W + b``.

@@ -1,0 +1,68 @@
+"""Every catalogued mistake fails its function's test cells with a message that names
+it; every catalogued alternative passes them. The test cells are the lesson's own
+(hidden tests included), run in-process: the fast twin of `course check` step 5."""
+import numpy as np
+import pytest
+
+from course import lessons
+from helpers import catalogue, reference
+
+
+def graded_functions():
+    for lesson in lessons.all_lessons():
+        nb = lessons.read(lesson)
+        functions = [c.metadata.nbgrader.grade_id for c in nb.cells if c.metadata.nbgrader.solution]
+        for function in functions:
+            cells = [(c.metadata.nbgrader.grade_id, c.source) for c in nb.cells
+                     if c.metadata.nbgrader.grade and lessons.tested_function(c.metadata.nbgrader.grade_id, functions) == function]
+            yield lesson.name, function, functions, cells
+
+
+CASES = [
+    pytest.param(function, functions, cells, entry, id=f"{function}-{entry.kind}-{entry.name}")
+    for _, function, functions, cells in graded_functions()
+    for entry in catalogue.entries(function)
+]
+
+
+def run_test_cells(cells, function, implementation, functions):
+    """{grade_id: failure message} for the test cells that fail."""
+    namespace = {"np": np, **{f: getattr(reference, f) for f in functions}}
+    namespace[function] = implementation
+    failures = {}
+    for grade_id, source in cells:
+        try:
+            exec(compile(source, grade_id, "exec"), namespace)
+        except AssertionError as error:
+            failures[grade_id] = str(error)
+    return failures
+
+
+@pytest.mark.parametrize("function, functions, cells, entry", CASES)
+def test_catalogue_entry(function, functions, cells, entry, capsys):
+    failures = run_test_cells(cells, function, entry.implementation, functions)
+    if entry.kind == "alternative":
+        assert failures == {}, f"a correct alternative fails: {failures}"
+    else:
+        assert failures, f"no test of {function} catches: {entry.description}"
+        assert any(entry.description in message for message in failures.values()), \
+            f"the failure message does not name the mistake:\n{next(iter(failures.values()))}"
+
+
+@pytest.mark.parametrize("lesson, function, functions, cells",
+                         [pytest.param(*row, id=row[1]) for row in graded_functions()])
+def test_every_function_has_a_catalogue(lesson, function, functions, cells):
+    kinds = [e.kind for e in catalogue.entries(function)]
+    assert kinds.count("mistake") >= 3 and kinds.count("alternative") >= 1
+
+
+def test_entries_become_answers_under_the_graded_name():
+    entry = next(e for e in catalogue.entries("mlp_forward") if e.name == "recursive")
+    answer = entry.as_answer()
+    assert answer.startswith("def mlp_forward(x, weights, biases):")
+    assert "recursive" not in answer and "@alternative" not in answer
+    namespace = {"np": np, "sigmoid": reference.sigmoid, "dense_forward": reference.dense_forward}
+    exec(answer, namespace)
+    x, weights, biases = np.ones((2, 3)), [np.ones((3, 2)), np.ones((2, 1))], [np.zeros(2), np.zeros(1)]
+    np.testing.assert_array_equal(namespace["mlp_forward"](x, weights, biases)[0],
+                                  reference.mlp_forward(x, weights, biases)[0])

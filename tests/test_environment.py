@@ -1,0 +1,27 @@
+"""environment.yml repeats pyproject.toml's dependency list: the two must agree."""
+import tomllib
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_environment_yml_lists_exactly_the_pyproject_dependencies():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = set(project["dependencies"]) | set(project["optional-dependencies"]["dev"])
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    listed = {p for p in pip if not p.startswith("-e")}
+    assert listed == wanted
+    python = next(d for d in env["dependencies"] if isinstance(d, str) and d.startswith("python"))
+    assert python.split("=")[1] >= project["requires-python"].lstrip(">=")
+
+
+def test_installed_versions_satisfy_the_pins():
+    from importlib.metadata import version
+    from packaging.requirements import Requirement
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    for line in project["dependencies"]:
+        requirement = Requirement(line)
+        assert requirement.specifier.contains(version(requirement.name), prereleases=True), line
