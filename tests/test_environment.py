@@ -25,3 +25,19 @@ def test_installed_versions_satisfy_the_pins():
     for line in project["dependencies"]:
         requirement = Requirement(line)
         assert requirement.specifier.contains(version(requirement.name), prereleases=True), line
+
+
+def test_jupyterlab_loads_nbgraders_and_the_widgets_extensions():
+    """nbgrader 0.9.5's extension is flagged incompatible with JupyterLab 4.6; 0.9.6 is not."""
+    import os
+    import re
+    import subprocess
+    import sys
+    bin_dir = Path(sys.executable).parent
+    done = subprocess.run([str(bin_dir / "jupyter"), "labextension", "list"], capture_output=True,
+                          text=True, env=dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+                                              NO_COLOR="1"), timeout=120)
+    text = re.sub(r"\x1b\[[0-9;]*m", "", done.stdout + done.stderr)
+    assert re.search(r"JupyterLab v4\.6\.", text), text
+    assert re.search(r"@jupyter/nbgrader v0\.9\.6 enabled OK", text), text
+    assert re.search(r"@jupyter-widgets/jupyterlab-manager v5\.\S+ enabled OK", text), text
