@@ -4,25 +4,38 @@ it; every catalogued alternative passes them. The test cells are the lesson's ow
 import numpy as np
 import pytest
 
-from course import lessons
+from course import CourseError, lessons
 from helpers import catalogue, reference
 
 
 def graded_functions():
+    """(lesson, function, the lesson's functions, [(test grade_id, source)]) for each
+    graded function. A lesson that cannot be read yields one case that fails with why."""
     for lesson in lessons.all_lessons():
-        nb = lessons.read(lesson)
+        try:
+            nb = lessons.read(lesson)
+        except CourseError as error:
+            yield lesson.name, None, str(error), []
+            continue
         functions = [c.metadata.nbgrader.grade_id for c in nb.cells if c.metadata.nbgrader.solution]
         for function in functions:
             cells = [(c.metadata.nbgrader.grade_id, c.source) for c in nb.cells
-                     if c.metadata.nbgrader.grade and lessons.tested_function(c.metadata.nbgrader.grade_id, functions) == function]
+                     if c.metadata.nbgrader.grade
+                     and lessons.tested_function(c.metadata.nbgrader.grade_id, functions) == function]
             yield lesson.name, function, functions, cells
 
 
+GRADED = list(graded_functions())
 CASES = [
     pytest.param(function, functions, cells, entry, id=f"{function}-{entry.kind}-{entry.name}")
-    for _, function, functions, cells in graded_functions()
+    for _, function, functions, cells in GRADED if function
     for entry in catalogue.entries(function)
 ]
+
+
+def test_every_lesson_reads():
+    unreadable = [f"{lesson}: {why}" for lesson, function, why, _ in GRADED if function is None]
+    assert not unreadable, "\n".join(unreadable)
 
 
 def run_test_cells(cells, function, implementation, functions):
@@ -50,7 +63,7 @@ def test_catalogue_entry(function, functions, cells, entry, capsys):
 
 
 @pytest.mark.parametrize("lesson, function, functions, cells",
-                         [pytest.param(*row, id=row[1]) for row in graded_functions()])
+                         [pytest.param(*row, id=row[1]) for row in GRADED if row[1]])
 def test_every_function_has_a_catalogue(lesson, function, functions, cells):
     kinds = [e.kind for e in catalogue.entries(function)]
     assert kinds.count("mistake") >= 3 and kinds.count("alternative") >= 1
