@@ -1,0 +1,15 @@
+"""Contracts of lesson 06's graded functions: each returns (loss, gradient)."""
+from . import Contract
+
+CONTRACTS = {
+    "mse_loss": Contract(args=("pred", "target"), returns=("loss", "dpred")),
+    # Clipping makes the loss and dp finite for p exactly 0 or 1: a warning (log(0),
+    # 0 * log(0), a division by p (1 - p) = 0) means the clipping is missing somewhere.
+    "binary_cross_entropy": Contract(args=("p", "y"), returns=("loss", "dp"), warning_free=True),
+    # Exact for logits of +-1e4: exp must never overflow and log never see a 0.
+    "softmax_cross_entropy": Contract(args=("logits", "y"), returns=("loss", "dlogits"),
+                                      warning_free=True),
+    # margin is passed by keyword in the tests (kwargs={"margin": ...}), so the
+    # messages name it as margin=...
+    "hinge_loss": Contract(args=("scores", "y"), returns=("loss", "dscores")),
+}
