@@ -7,3 +7,17 @@ c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedE
 # A lesson's slowest cell (the network demo, a widget's first drawing) takes well under
 # a second; 60 s per cell only bounds a student's runaway code.
 c.ExecutePreprocessor.timeout = 60
+
+# Grading does not trust the student's kernel (see course/grading/__init__.py): the
+# kernel runs the lesson's cells but not its tests, and each test cell is re-run in the
+# grader against the student's answers in sandbox processes.
+c.Autograde.autograde_preprocessors = [
+    "course.grading.verify.GradingExecute",
+    "course.grading.verify.VerifyTests",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]

@@ -10,9 +10,10 @@ from . import ROOT
 from .nbgrader_run import nbgrader, new_course
 
 
-def autograde(lesson, submissions):
+def autograde(lesson, submissions, graded=None):
     """Grade ``{student: notebook}`` for ``lesson``; returns
-    ``{student: {grade_id: (score, max_score)}}`` read from nbgrader's gradebook."""
+    ``{student: {grade_id: (score, max_score)}}`` read from nbgrader's gradebook.
+    When ``graded`` is a dict, it receives each student's autograded notebook."""
     with tempfile.TemporaryDirectory(prefix="course-grade-") as scratch:
         root = new_course(scratch)
         shutil.copytree(ROOT / "source" / lesson.name, root / "source" / lesson.name)
@@ -22,6 +23,10 @@ def autograde(lesson, submissions):
             folder.mkdir(parents=True)
             nbformat.write(nb, folder / lesson.notebook_name)
         nbgrader(root, "autograde", lesson.name, "--force")
+        if graded is not None:
+            for student in submissions:
+                path = root / "autograded" / student / lesson.name / lesson.notebook_name
+                graded[student] = nbformat.read(path, as_version=4) if path.exists() else None
         return read_scores(root, lesson, list(submissions))
 
 

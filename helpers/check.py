@@ -53,7 +53,14 @@ def check_reference(name, fn, args, kwargs=None):
 
 
 def run(fn, args, kwargs, arg_names):
-    """Call ``fn`` on deep copies of the inputs and record what it did."""
+    """Call ``fn`` on deep copies of the inputs and record what it did.
+
+    While grading, ``fn`` may be a proxy for the student's function running in a sandbox
+    process (course.grading); the proxy does this same work there.
+    """
+    remote = getattr(type(fn), "course_remote", None)
+    if remote is not None:
+        return remote(fn, args, kwargs, arg_names)
     received = copy.deepcopy((tuple(args), dict(kwargs)))
     pristine = copy.deepcopy(received)
     outcome = Outcome()
@@ -232,6 +239,12 @@ def _array_mismatch(expected, got, label, spec):
 
 
 def _describe_error(error):
+    if getattr(error, "student_when", "") == "defining":
+        return (f"Your answer cell raised {type(error).__name__} when it ran: {error}"
+                f"{' (at ' + error.student_where + ')' if error.student_where else ''}.")
+    if hasattr(error, "student_where"):  # reported by the grading sandbox
+        return f"It raised {type(error).__name__}: {error}" + \
+            (f" at {error.student_where}." if error.student_where else ".")
     where = ""
     frames = [f for f in traceback.extract_tb(error.__traceback__) if not _is_library(f.filename)]
     if frames:  # the innermost frame of the student's own code
@@ -256,6 +269,9 @@ def _show(value):
 
 
 def _kind(value):
+    described = getattr(type(value), "course_kind", None)
+    if described is not None:  # a value the grading sandbox would not pass on
+        return described(value)
     if isinstance(value, np.ndarray):
         return f"an ndarray of shape {value.shape}" if type(value) is np.ndarray \
             else f"a {type(value).__name__} (an ndarray subclass)"

@@ -1,0 +1,176 @@
+"""nbgrader preprocessors that grade test cells outside the student's kernel.
+
+``GradingExecute`` runs the notebook in its kernel as nbgrader does, except the test
+cells (their outputs come from ``VerifyTests``), and it stops after the first cell that
+times out or kills the kernel, so a runaway answer costs one timeout, not one per cell.
+
+``VerifyTests`` then runs each test cell's source (nbgrader has restored it from the
+instructor's version, hidden tests included) in this process, with every graded
+function bound to a proxy for the student's answer cell in a sandbox. The test cell's
+outputs become what that run printed, plus an error when it failed; nbgrader's
+SaveAutoGrades then scores them as usual.
+"""
+import contextlib
+import io
+
+from nbformat.notebooknode import NotebookNode
+from nbclient.exceptions import DeadKernelError
+from nbgrader.preprocessors import Execute, NbGraderPreprocessor
+from traitlets import Float, Integer
+
+from helpers.check import Outcome
+from helpers.contracts import CONTRACTS
+
+from . import wire
+from .sandbox import Sandbox, SandboxFailure, exception_from
+
+NOT_RUN = "This cell was not run: an earlier cell did not finish or stopped the kernel."
+
+
+def _is_test(cell):
+    meta = cell.metadata.get("nbgrader", {})
+    return cell.cell_type == "code" and meta.get("grade") and not meta.get("solution")
+
+
+class GradingExecute(Execute):
+    """nbgrader's Execute without the test cells, stopping at the first fatal cell."""
+
+    cell_timeout = Integer(10, help="Seconds a cell may run while grading, unless its metadata "
+                                    "says course.timeout (for a lesson's slow demo).").tag(config=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.timeout_func = self._cell_timeout
+
+    def _cell_timeout(self, cell):
+        return int(cell.metadata.get("course", {}).get("timeout", self.cell_timeout))
+
+    def preprocess(self, nb, resources=None, km=None):
+        self._stopped = None
+        return super().preprocess(nb, resources, km)
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type != "code" or _is_test(cell):
+            return cell, resources
+        if self._stopped:
+            cell.outputs = [_stream(NOT_RUN)]
+            return cell, resources
+        try:
+            cell, resources = super().preprocess_cell(cell, resources, index)
+        except DeadKernelError:
+            self._stopped = "dead"
+            cell.outputs.append(_error("DeadKernelError", "The kernel died while running this "
+                                       "cell (os._exit, a crash, or memory exhausted)."))
+            return cell, resources
+        if any(o.get("output_type") == "error" and o.get("ename") == "CellTimeoutError" for o in cell.outputs):
+            self._stopped = "timeout"
+        return cell, resources
+
+
+class Remote:
+    """The test's view of a graded function: a proxy for the student's answer cell."""
+
+    def __init__(self, sandbox):
+        self._sandbox = sandbox
+        self.__name__ = sandbox.function
+
+    def course_remote(self, args, kwargs, arg_names):
+        try:
+            reply = self._sandbox.run(args, kwargs, arg_names)
+        except SandboxFailure as failure:
+            kind = type("TimeoutError" if "did not finish" in str(failure) else "ProcessDied",
+                        (Exception,), {})
+            error = kind(f"your {self.__name__} {failure}")
+            error.student_where = ""
+            return Outcome(error=error, args=tuple(args))
+        error = reply.get("error")
+        return Outcome(
+            value=reply.get("value"),
+            error=exception_from(error) if error else None,
+            float_warnings=tuple(str(w) for w in reply.get("warnings") or ()),
+            mutated=tuple(str(m) for m in reply.get("mutated") or ()),
+            args=tuple(reply.get("args") or args),
+        )
+
+    def __call__(self, *args, **kwargs):
+        outcome = self.course_remote(args, kwargs, None)
+        if outcome.error is not None:
+            raise outcome.error
+        return outcome.value
+
+
+class VerifyTests(NbGraderPreprocessor):
+    """Re-run every test cell in the grader against sandboxed answers."""
+
+    budget = Float(10.0, help="Seconds each graded function may use in its sandbox, all "
+                              "its tests together.").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        functions = [c.metadata.nbgrader.grade_id for c in nb.cells
+                     if c.metadata.get("nbgrader", {}).get("solution") and c.cell_type == "code"]
+        sandboxes = {}
+
+        def sandbox(function):
+            if function not in sandboxes:
+                contract = CONTRACTS.get(function)
+                sandboxes[function] = Sandbox(function, answer_source(nb, function),
+                                              contract.uses if contract else (), self.budget)
+            return sandboxes[function]
+
+        try:
+            for cell in nb.cells:
+                if _is_test(cell):
+                    cell.outputs = run_test_cell(cell.source, functions, sandbox)
+        finally:
+            for box in sandboxes.values():
+                box.close()
+        return nb, resources
+
+
+def answer_source(nb, function):
+    """The student's answer for ``function``: the answer cell with that grade_id, else the
+    last code cell that defines it (a student may have pasted it into a new cell)."""
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "code" and meta.get("solution") and meta.get("grade_id") == function:
+            return cell.source
+    defining = [c.source for c in nb.cells if c.cell_type == "code" and f"def {function}(" in c.source
+                and not _is_test(c)]
+    return defining[-1] if defining else f"raise NameError('no answer cell defines {function}')"
+
+
+class _LazyRemote(Remote):
+    def __init__(self, function, sandbox):
+        self._function, self._factory = function, sandbox
+        self.__name__ = function
+
+    @property
+    def _sandbox(self):
+        return self._factory(self._function)
+
+
+def run_test_cell(source, functions, sandbox):
+    """Outputs for a test cell run here, each graded function a sandbox proxy."""
+    import numpy as np
+    namespace = {"__name__": "__main__", "np": np}
+    namespace.update({f: _LazyRemote(f, sandbox) for f in functions})
+    printed = io.StringIO()
+    outputs = []
+    try:
+        with contextlib.redirect_stdout(printed):
+            exec(compile(source, "<test cell>", "exec"), namespace)
+    except AssertionError as failure:
+        outputs.append(_error("AssertionError", str(failure)))
+    except Exception as error:  # a test that breaks is reported, never passed
+        outputs.append(_error(type(error).__name__, f"the test could not run: {error}"))
+    text = printed.getvalue()
+    return ([_stream(text[:10000])] if text else []) + outputs
+
+
+def _stream(text):
+    return NotebookNode(output_type="stream", name="stdout", text=text)
+
+
+def _error(name, message):
+    return NotebookNode(output_type="error", ename=name, evalue=message,
+                        traceback=[f"{name}: {message}"])
