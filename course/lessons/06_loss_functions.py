@@ -102,9 +102,9 @@ from helpers.widgets.losses import probability_explorer
 #
 # The cell below fits $t \approx w x$ to data made with $w = 3$, starting at $w = 0$, and
 # takes one step with learning rate $0.1$ on batches of different sizes. With the mean,
-# every batch size gives about the same sensible step (the derivative of the mean squared
-# error at $w = 0$ is $-2\,\overline{x t} \approx -6$); with the sum, the step grows with
-# $N$ and the weight flies far past 3.
+# every batch size gives about the same sensible step, up to the noise of a small batch
+# (the derivative of the mean squared error at $w = 0$ is $-2\,\overline{x t} \approx -6$);
+# with the sum, the step grows with $N$ and the weight flies far past 3.
 
 # %% nbgrader={"grade": false, "grade_id": "averaging_demo", "locked": true, "schema_version": 3, "solution": false, "task": false}
 rng = np.random.default_rng(6)
@@ -232,8 +232,8 @@ print("mse_loss: a batch of one passes.")
 # ### $\log 0$, and how clipping avoids it
 #
 # In exact arithmetic $p$ is never exactly 0 or 1, since $\sigma(z)$ only approaches them.
-# In float64 it reaches them: lesson 01's `sigmoid` returns exactly $1.0$ for $z \ge 37$,
-# and exactly 0 for $z$ below about $-745$. Then the formula breaks in two ways:
+# In float64 it reaches them: lesson 01's `sigmoid` returns exactly $1.0$ for $z$ above
+# about 37, and exactly 0 for $z$ below about $-745$. Then the formula breaks in two ways:
 #
 # - a confident **wrong** answer ($p = 0$, $y = 1$): $-\log 0 = \infty$, an infinite loss;
 # - a confident **right** answer ($p = 0$, $y = 0$): the term $y \log p$ is
@@ -262,8 +262,8 @@ print("clipped losses:  ", clipped.round(6))
 # $\varepsilon$ before taking logarithms: `np.clip(p, 1e-12, 1 - 1e-12)`. Now no logarithm
 # sees a 0. A right and confident answer costs about $10^{-12}$, and a wrong and
 # confident one costs $-\log 10^{-12} \approx 27.6$: large, as it should be, but finite.
-# Clipping only changes $p$ within $10^{-12}$ of 0 or 1, where a float64 sigmoid has
-# already rounded away the difference anyway.
+# Clipping only changes predictions within $10^{-12}$ of 0 or 1, which are hopelessly
+# over-confident anyway; all it does to them is cap their loss at about 27.6.
 #
 # **The gradient.** Differentiate $\ell$ with respect to $p$, using
 # $\frac{d}{dp} \log p = \frac{1}{p}$ and $\frac{d}{dp} \log(1 - p) = -\frac{1}{1 - p}$:
@@ -677,7 +677,7 @@ print("hinge_loss: a non-default margin passes.")
 #
 # Lesson 02's `numerical_gradient` estimates any gradient by central differences, so you
 # can check each of your losses without trusting your algebra. The relative errors below
-# should be around $10^{-9}$ or smaller. (For the hinge loss the random scores keep every
+# should be around $10^{-8}$ or smaller; a wrong gradient gives $10^{-2}$ or more. (For the hinge loss the random scores keep every
 # term away from its corner, where the central difference would straddle the kink.)
 
 # %% nbgrader={"grade": false, "grade_id": "gradient_check_demo", "locked": true, "schema_version": 3, "solution": false, "task": false}

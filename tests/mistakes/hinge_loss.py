@@ -74,7 +74,7 @@ def one_hot_mask(scores, y, margin=1.0):
 
 
 @alternative("np.take_along_axis for the correct scores and np.put_along_axis for their gradient.")
-def along_axis(scores, y, margin=1.0):
+def taken_and_put_along_axis(scores, y, margin=1.0):
     n = scores.shape[0]
     correct = np.take_along_axis(scores, y[:, None], axis=1)  # (N, 1)
     margins = scores - correct + margin
