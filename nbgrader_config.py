@@ -21,3 +21,25 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
+
+# Hand-edited submissions (renamed grade_ids, duplicated cells) are repaired before
+# nbgrader's own sanitizing, which would otherwise stop on them.
+c.Autograde.sanitize_preprocessors = [
+    "course.grading.verify.RepairSubmission",
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "nbgrader.preprocessors.OverwriteCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+
+# Feedback shows the visible part of each test cell only: hidden tests stay hidden.
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "nbgrader.preprocessors.ClearHiddenTests",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]
+
+# A test cell the student deleted is put back (as nbgrader can), so it is graded as
+# written by the instructor rather than silently scoring zero.
+c.OverwriteCells.add_missing_cells = True

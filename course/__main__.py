@@ -20,6 +20,10 @@ def main(argv=None):
     build.add_argument("assignments", nargs="*", help="lesson names (default: all)")
     check = commands.add_parser("check", help="verify the build, the tests and demo autograding")
     check.add_argument("assignments", nargs="*", help="lesson names (default: all)")
+    grade = commands.add_parser("grade", help="autograde every submitted student (nbgrader), in parallel")
+    grade.add_argument("assignment", help="the lesson to grade, e.g. 01_forward_propagation")
+    grade.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
+    grade.add_argument("--db", default=None, help="gradebook URL (default sqlite:///gradebook.db)")
     lab = commands.add_parser("lab", help="copy the release notebooks to work/ and open JupyterLab")
     lab.add_argument("lab_args", nargs=argparse.REMAINDER, help="passed on to jupyter lab")
     try:
@@ -42,6 +46,14 @@ def run(args):
     if args.command == "check":
         from .check import check
         return check(lessons.find(args.assignments))
+    if args.command == "grade":
+        from .grade import grade, print_report
+        lesson = lessons.find([args.assignment])[0]
+        if args.jobs < 1:
+            raise CourseError("--jobs must be at least 1")
+        results = grade(lesson, jobs=args.jobs, db_url=args.db)
+        print_report(lesson, results)
+        return 0 if all(r.graded for r in results) else 1
     if args.command == "lab":
         from .lab import lab
         return lab(args.lab_args)

@@ -50,7 +50,8 @@ class Entry:
         lines = source.splitlines()
         start = next(i for i, line in enumerate(lines) if line.startswith("def "))
         body = "\n".join(lines[start:])
-        return re.sub(rf"\b{self.name}\b", self.function, body) + "\n"
+        # the entry's own name, not an attribute such as np.<name>
+        return re.sub(rf"(?<![\w.]){self.name}\b", self.function, body) + "\n"
 
 
 def catalogue_dir():

@@ -112,9 +112,10 @@ def _check(name, fn, args, kwargs, expected):
         )
     if not problems:
         return
-    call = f"{name}({', '.join(spec.args + tuple(f'{k}={v!r}' for k, v in kwargs.items()))})"
+    shown = tuple(a for a in spec.args[:len(args)]) + tuple(f"{k}={v!r}" for k, v in kwargs.items())
+    call = f"{name}({', '.join(shown)})"
     lines = [f"{call} is not right."] + problems
-    lines.append("The input was:\n" + _describe_inputs(spec.args, args, kwargs))
+    lines.append("The input was:\n" + _describe_inputs(spec.args[:len(args)], args, kwargs))
     known = diagnose(name, args, kwargs, got)
     if known:
         lines.append(f"This looks like a known mistake: {known}")

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 FORBIDDEN_PATHS = (ROOT / "helpers" / "reference", ROOT / "tests", ROOT / "course" / "lessons",
                    ROOT / "source")
 COURSE_DIRECTORY_ENTRIES = ("source", "submitted", "autograded", "feedback", "gradebook.db")
-FORBIDDEN_MODULES = ("helpers.reference", "course", "tests")
+FORBIDDEN_MODULES = ("helpers.reference.", "course", "tests")
 MEMORY_LIMIT = 3 * 2 ** 30  # bytes of address space for one sandbox
 MAX_MESSAGE = 256 * 2 ** 20
 
@@ -64,9 +64,11 @@ class Callback:
 class Sandbox:
     """The grader's end of one sandbox running ``function`` from ``source``."""
 
-    def __init__(self, function, source, uses=(), budget=20.0):
+    def __init__(self, function, source, allowed=(), budget=20.0):
+        """``allowed``: the reference functions the answer may use (earlier lessons' and
+        its contract's ``uses``); they run in the grader, called through proxies."""
         self.function, self.source = function, source
-        self.references = _references(uses)
+        self.references = _references(allowed)
         self.budget = budget  # seconds of wall-clock time left for everything this sandbox does
         self.allowed = budget
         self.failure = None  # once set, every later call fails the same way
@@ -165,11 +167,11 @@ class Sandbox:
         raise SandboxFailure(why)
 
 
-def _references(uses):
-    if not uses:
+def _references(names):
+    if not names:
         return {}
     from helpers import reference
-    return {name: getattr(reference, name) for name in uses}
+    return {name: getattr(reference, name) for name in names}
 
 
 def _tokenize(value, callbacks):
@@ -219,7 +221,11 @@ def _main(conn, source, function, uses, forbidden):
     filename = "<your answer cell>"
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     namespace = {"__name__": "__main__", "np": np}
-    namespace.update({name: remote(name) for name in uses})
+    proxies = {name: remote(name) for name in uses}
+    namespace.update(proxies)
+    sys.modules["helpers.reference"] = _reference_module(proxies, function)
+    import helpers
+    helpers.reference = sys.modules["helpers.reference"]
     sys.stdout = sys.stderr = io.StringIO()
     definition_error = None
     try:
@@ -245,6 +251,25 @@ def _main(conn, source, function, uses, forbidden):
             "warnings": list(outcome.float_warnings), "mutated": list(outcome.mutated)}))
 
 
+def _reference_module(proxies, function):
+    """What ``helpers.reference`` is inside the sandbox: the allowed functions as proxies;
+    any other name is refused with a message that says why."""
+    import types
+
+    class ReferenceModule(types.ModuleType):
+        def __getattr__(self, name):
+            if name.startswith("__"):
+                raise AttributeError(name)
+            raise ReferenceUsed(
+                f"helpers.reference.{name} is not available while {function} is graded: "
+                f"write {name if name == function else 'your code'} yourself")
+
+    module = ReferenceModule("helpers.reference")
+    module.__dict__.update(proxies)
+    module.__all__ = sorted(proxies)
+    return module
+
+
 def _isolate(forbidden):
     """Limits and an audit hook, set before any student code runs."""
     try:
@@ -258,7 +283,8 @@ def _isolate(forbidden):
     os.dup2(devnull, 2)
     def hook(event, args):
         if event == "import" and isinstance(args[0], str) and any(
-                args[0] == m or args[0].startswith(m + ".") for m in FORBIDDEN_MODULES):
+                args[0] == m or args[0].startswith(m if m.endswith(".") else m + ".")
+                for m in FORBIDDEN_MODULES):
             raise ReferenceUsed(
                 f"importing {args[0]} is not allowed while your answer is graded: the course's "
                 "reference implementations are not available; write the function yourself")
