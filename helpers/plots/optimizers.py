@@ -5,6 +5,7 @@ The valley is f(w) = 0.5 w^T H w with H = R diag(1, 25) R^T: curvature 1 along i
 and 25 across it (R turns it by ``angle`` degrees; angle 0 gives 0.5 (w1^2 + 25 w2^2)).
 """
 import numpy as np
+from matplotlib.ticker import FixedLocator, NullLocator, ScalarFormatter
 
 from ..display import new_figure
 from ..reference.optimizers import adam_step, momentum_step, rmsprop_step, sgd_step
@@ -25,6 +26,12 @@ VALLEY_SETTINGS = {
 }
 #: The part of the plane the valley plots show.
 VIEW = (-10.0, 3.0, -3.0, 3.0)  # w1 from, w1 to, w2 from, w2 to
+
+
+def _no_minor_ticks(ax):
+    """Log axes draw dozens of minor ticks, which cost more time than the data: drop them."""
+    ax.xaxis.set_minor_locator(NullLocator())
+    ax.yaxis.set_minor_locator(NullLocator())
 
 
 def valley_hessian(angle=0.0):
@@ -145,6 +152,7 @@ def learning_rates(curvature, lrs, w0=1.0, steps=20):
     for ax in (parabola_ax, error_ax):
         ax.grid(alpha=0.3)
     error_ax.legend(fontsize=8)
+    _no_minor_ticks(error_ax)
     return fig
 
 
@@ -160,6 +168,11 @@ def minibatch_noise(batch_sizes, spreads, curves):
     spread_ax.loglog(b, s[0] * np.sqrt(b[0] / b), "--", color="0.5", label="∝ 1 / sqrt(B)")
     spread_ax.set(xlabel="batch size B", ylabel="std of the gradient estimate",
                   title="noise of a mini-batch gradient")
+    spread_ax.xaxis.set_major_locator(FixedLocator(b))  # label the batch sizes themselves
+    spread_ax.xaxis.set_major_formatter(ScalarFormatter())
+    nice = [m * 10.0 ** e for e in range(-4, 5) for m in (1, 2, 5)]
+    spread_ax.yaxis.set_major_locator(FixedLocator([v for v in nice if s.min() / 1.2 <= v <= s.max() * 1.2]))
+    spread_ax.yaxis.set_major_formatter(ScalarFormatter())
     for label, (samples, losses) in curves.items():
         loss_ax.semilogy(samples, losses, label=label, linewidth=1)
     loss_ax.set(xlabel="samples processed (gradient work)", ylabel="loss on all the data - its minimum",
@@ -167,6 +180,7 @@ def minibatch_noise(batch_sizes, spreads, curves):
     for ax in (spread_ax, loss_ax):
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8)
+        _no_minor_ticks(ax)
     return fig
 
 
@@ -221,6 +235,7 @@ def network_comparison(losses, regions, x, y, extent):
     axes["loss"].set(xlabel="step", ylabel="training loss", title="training a 2-16-1 network")
     axes["loss"].grid(alpha=0.3)
     axes["loss"].legend(fontsize=8)
+    _no_minor_ticks(axes["loss"])
     lo, hi = extent
     labels = np.ravel(y)
     for name in names:
