@@ -1,0 +1,17 @@
+"""Contracts of lesson 04's graded functions.
+
+The default tolerances suffice: every function here is one or two float64 operations
+per element, and correct formulas agree to a few ulps. Keyword arguments (alpha) are
+named in messages from the call itself, so args lists the positional ones only.
+"""
+from . import Contract
+
+CONTRACTS = {
+    "relu": Contract(args=("z",), returns=("a",)),
+    "relu_backward": Contract(args=("dout", "z"), returns=("dz",)),
+    "leaky_relu": Contract(args=("z",), returns=("a",)),
+    "leaky_relu_backward": Contract(args=("dout", "z"), returns=("dz",)),
+    "tanh_backward": Contract(args=("dout", "a"), returns=("dz",)),
+    # exact for logits as large as 1e4: exp must not overflow, so no warning is allowed
+    "softmax": Contract(args=("z",), returns=("p",), warning_free=True),
+}

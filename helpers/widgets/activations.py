@@ -1,0 +1,28 @@
+"""Lesson 04 widget: an activation and a depth; its shape, its derivative and the
+gradient that reaches each layer."""
+import ipywidgets as widgets
+
+from ..display import to_png
+from ..plots.activations import ACTIVATIONS, activation_and_depth
+
+
+def depth_explorer(activation="sigmoid", depth=10):
+    """A choice of activation and a depth slider, over
+    :func:`helpers.plots.activations.activation_and_depth`."""
+    controls = {
+        "name": widgets.Dropdown(options=list(ACTIVATIONS), value=activation, description="activation"),
+        "depth": widgets.IntSlider(value=depth, min=1, max=30, step=1, description="depth",
+                                   continuous_update=False),
+    }
+    picture = widgets.Image(format="png")
+
+    def redraw(_change=None):
+        values = {name: control.value for name, control in controls.items()}
+        picture.value = to_png(activation_and_depth(**values))
+
+    for control in controls.values():
+        control.observe(redraw, names="value")
+    redraw()
+    box = widgets.VBox([widgets.HBox(list(controls.values())), picture])
+    box.controls = controls  # for tests and for curious students
+    return box
