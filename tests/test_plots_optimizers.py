@@ -137,9 +137,9 @@ def test_network_comparison_shows_each_loss_curve_and_output():
 
 
 def test_widget_draws_at_once_and_redraws_when_each_control_changes():
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: a busy machine must not fail the test
     box = optimizer_race()
-    assert time.perf_counter() - start < 2.0  # well under a second on a quiet machine
+    assert time.process_time() - start < 1.0
     picture = box.children[-1]
     seen = [bytes(picture.value)]
     assert seen[0].startswith(b"\x89PNG")
