@@ -563,7 +563,7 @@ training_stepper()
 # `dout` for the loss $\frac{1}{2}(\text{output} - \text{target})^2$, `d_output` is the
 # gradient at the output's pre-activation, `d_hidden_layer` at the hidden layer's.
 #
-# Before you read on, find what is wrong. Three things to think about:
+# Find what is wrong. Three things to think about:
 #
 # 1. Which names does it use that nothing defines? (Would it run?)
 # 2. `d_output` multiplies by `sigmoid_derivative(output)`. Is that right?
@@ -572,77 +572,10 @@ training_stepper()
 #
 # (For 3: $\tanh z = \frac{e^{z} - e^{-z}}{e^{z} + e^{-z}}$ and
 # $\frac{d}{dz} \tanh z = 1 - \tanh^2 z$.)
-
-# %% [markdown] nbgrader={"grade": false, "grade_id": "bug_explanation", "locked": false, "schema_version": 3, "solution": false, "task": false}
-# **Your explanation** (not graded; double-click this cell to edit it): which line is
-# wrong, why, and what should it be? Which names are undefined?
 #
-# ...
-
-# %% [markdown] nbgrader={"grade": false, "grade_id": "bug_discussion", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# ### What goes wrong
-#
-# **Undefined names.** `target` and `learning_rate` are defined nowhere in the article.
-# Even with them defined the snippet stops at its first `.dot`: in the article's forward
-# pass `X` and `W2` are 1-D, so `output` and `d_output` are NumPy scalars, which have no
-# `.dot` method (and `X.T.dot(d_hidden_layer)` would then fail too: `.T` of a 1-D array is
-# the same array, of length 3, against a hidden gradient of length 2). With batches as rows,
-# `x` of shape $(1, 3)$ and $W_2$ of shape $(2, 1)$, the shapes work.
-#
-# **The output layer is right.** The output is a sigmoid, and `sigmoid_derivative` is
-# called with the sigmoid's output, so `d_output` is $\texttt{dout} \cdot \sigma'(z_2)$.
-#
-# **The hidden layer is wrong.** `A1` is the output of **tanh**, but the slope applied to
-# it is the sigmoid's, $a (1 - a)$. tanh's slope, written with its output, is
-# $1 - a^2$. The plot compares them over tanh's whole output range $(-1, 1)$; the grey
-# dots are the article's hidden outputs $(0.2913, 0.3275)$, where the bug makes the slope
-# about four times too small. For negative outputs it is worse: $a (1 - a) < 0$, so the
-# gradient points the wrong way. Such a bug survives because training on the article's
-# example still reduces the loss, only more slowly. A gradient check does catch it: the
-# next cell runs the snippet, translated to this course's conventions, through one.
-# (The target, 1.0, is our choice; the article does not give one.)
-
-# %% nbgrader={"grade": false, "grade_id": "bug_demo", "locked": true, "schema_version": 3, "solution": false, "task": false}
-show(derivative_mixup(marks=(0.2913, 0.3275)))
-
-
-def seed_002_backward(dout, x, W1, a1, W2, out):
-    """The article's snippet with batches as rows, bug included; returns (dW1, dW2)."""
-    def sigmoid_derivative(a):
-        return a * (1 - a)
-    d_output = dout * sigmoid_derivative(out)  # right: out is a sigmoid's output
-    d_hidden_layer = (d_output @ W2.T) * sigmoid_derivative(a1)  # wrong: a1 is tanh's output
-    return x.T @ d_hidden_layer, a1.T @ d_output
-
-
-x_seed = np.array([[0.5, 0.2, 0.1]])
-W1_seed = np.array([[0.4, 0.3], [0.2, 0.7], [0.6, 0.5]])
-W2_seed = np.array([[0.8], [0.6]])
-target = np.array([[1.0]])
-
-
-def seed_loss(W1, W2):
-    out = sigmoid(np.tanh(x_seed @ W1) @ W2)
-    return half_squared_error(out, target)
-
-
-def gradient_errors(backward):
-    """rel_error of backward's (dW1, dW2) against numerical gradients of seed_loss."""
-    a1 = np.tanh(x_seed @ W1_seed)
-    out = sigmoid(a1 @ W2_seed)
-    dW1, dW2 = backward(out - target, x_seed, W1_seed, a1, W2_seed, out)
-    return {"dW1": rel_error(dW1, numerical_gradient(lambda W: seed_loss(W, W2_seed), W1_seed)),
-            "dW2": rel_error(dW2, numerical_gradient(lambda W: seed_loss(W1_seed, W), W2_seed))}
-
-
-seed_errors = gradient_errors(seed_002_backward)
-print("the article's backward pass:", {name: f"{e:.1e}" for name, e in seed_errors.items()})
-
-# %% [markdown] nbgrader={"grade": false, "grade_id": "bug_exercise", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# `dW2` passes the check and `dW1` fails it by a wide margin: the error is in the hidden
-# layer, as the derivation said.
-#
-# **Exercise 4 (4 points).** Write the corrected backward pass,
+# **Exercise 4 (4 points).** First write your explanation of the bug in the comment at the
+# top of the answer cell below (it is not graded, but section 8 discusses it, so commit to
+# an answer first). Then write the corrected backward pass,
 # `tanh_sigmoid_backward(dout, x, W1, a1, W2, out)`, for the network
 # $\text{out} = \sigma\bigl(\tanh(x W_1)\, W_2\bigr)$ on a batch: `x` of shape $(N, D)$,
 # `W1` of shape $(D, H)$, `W2` of shape $(H, K)$, the saved hidden output
@@ -660,11 +593,15 @@ print("the article's backward pass:", {name: f"{e:.1e}" for name, e in seed_erro
 #
 # - $dz_2 = -0.5 \cdot 0.5 \cdot 0.5 = -0.125$, so $dW_2 = a_1^\top dz_2 = (-0.075, -0.1)^\top$;
 # - $da_1 = dz_2 W_2^\top = (-0.5, 0.375)$; tanh's slopes $1 - a_1^2 = (0.64, 0.36)$ give
-#   $dz_1 = (-0.32, 0.135)$ (the bug's $a_1(1 - a_1) = (0.24, 0.16)$ would give
-#   $(-0.12, 0.06)$);
+#   $dz_1 = (-0.32, 0.135)$;
 # - $dW_1 = x^\top dz_1$: its rows are $1$, $2$ and $4$ times $(-0.32, 0.135)$.
 
 # %% nbgrader={"grade": false, "grade_id": "tanh_sigmoid_backward", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# Your explanation (not graded): which line of the article's snippet is wrong, why, and
+# what should it be? Which names does it use without defining them?
+#
+#
+
 def tanh_sigmoid_backward(dout, x, W1, a1, W2, out):
     """Backward pass of out = sigmoid(tanh(x @ W1) @ W2), a network without biases.
 
@@ -730,13 +667,74 @@ for n, d, h, k, scale in [(5, 3, 4, 2, 1.0), (1, 3, 2, 1, 1.0), (7, 2, 6, 1, 1.0
 ### END HIDDEN TESTS
 print("tanh_sigmoid_backward: the saturated batch passes.")
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "bug_fixed", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# Now the same gradient check on your fix: both gradients should be right.
+# %% [markdown] nbgrader={"grade": false, "grade_id": "bug_discussion", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## 8. What goes wrong in the article
+#
+# **Undefined names.** `target` and `learning_rate` are defined nowhere in the article.
+# Even with them defined the snippet stops at its first `.dot`: in the article's forward
+# pass `X` and `W2` are 1-D, so `output` and `d_output` are NumPy scalars, which have no
+# `.dot` method (and `X.T.dot(d_hidden_layer)` would then fail too: `.T` of a 1-D array is
+# the same array, of length 3, against a hidden gradient of length 2). With batches as rows,
+# `x` of shape $(1, 3)$ and $W_2$ of shape $(2, 1)$, the shapes work.
+#
+# **The output layer is right.** The output is a sigmoid, and `sigmoid_derivative` is
+# called with the sigmoid's output, so `d_output` is $\texttt{dout} \cdot \sigma'(z_2)$.
+#
+# **The hidden layer is wrong.** `A1` is the output of **tanh**, but the slope applied to
+# it is the sigmoid's, $a (1 - a)$. tanh's slope, written with its output, is
+# $1 - a^2$: the line should read
+# `d_hidden_layer = d_output.dot(W2.T) * (1 - A1 ** 2)`. The plot below compares the two
+# slopes over tanh's whole output range $(-1, 1)$; the grey dots are the article's hidden
+# outputs $(0.2913, 0.3275)$, where the bug makes the slope about four times too small.
+# For negative outputs it is worse: $a (1 - a) < 0$, so the gradient points the wrong way.
+#
+# Such a bug survives because training on the article's example still reduces the loss,
+# only more slowly. A gradient check does catch it. The cell below translates the snippet
+# to this course's conventions and checks it and your fix on the article's network (the
+# target, 1.0, is our choice; the article does not give one).
 
-# %% nbgrader={"grade": false, "grade_id": "bug_fixed_demo", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# %% nbgrader={"grade": false, "grade_id": "bug_demo", "locked": true, "schema_version": 3, "solution": false, "task": false}
+show(derivative_mixup(marks=(0.2913, 0.3275)))
+
+
+def seed_002_backward(dout, x, W1, a1, W2, out):
+    """The article's snippet with batches as rows, bug included; returns (dW1, dW2)."""
+    def sigmoid_derivative(a):
+        return a * (1 - a)
+    d_output = dout * sigmoid_derivative(out)  # right: out is a sigmoid's output
+    d_hidden_layer = (d_output @ W2.T) * sigmoid_derivative(a1)  # wrong: a1 is tanh's output
+    return x.T @ d_hidden_layer, a1.T @ d_output
+
+
+x_seed = np.array([[0.5, 0.2, 0.1]])
+W1_seed = np.array([[0.4, 0.3], [0.2, 0.7], [0.6, 0.5]])
+W2_seed = np.array([[0.8], [0.6]])
+target = np.array([[1.0]])
+
+
+def seed_loss(W1, W2):
+    out = sigmoid(np.tanh(x_seed @ W1) @ W2)
+    return half_squared_error(out, target)
+
+
+def gradient_errors(backward):
+    """rel_error of backward's (dW1, dW2) against numerical gradients of seed_loss."""
+    a1 = np.tanh(x_seed @ W1_seed)
+    out = sigmoid(a1 @ W2_seed)
+    dW1, dW2 = backward(out - target, x_seed, W1_seed, a1, W2_seed, out)
+    return {"dW1": rel_error(dW1, numerical_gradient(lambda W: seed_loss(W, W2_seed), W1_seed)),
+            "dW2": rel_error(dW2, numerical_gradient(lambda W: seed_loss(W1_seed, W), W2_seed))}
+
+
+seed_errors = gradient_errors(seed_002_backward)
 fixed_errors = gradient_errors(tanh_sigmoid_backward)
-print("your backward pass:", {name: f"{e:.1e}" for name, e in fixed_errors.items()})
+print("the article's backward pass:", {name: f"{e:.1e}" for name, e in seed_errors.items()})
+print("your backward pass:         ", {name: f"{e:.1e}" for name, e in fixed_errors.items()})
 show(gradient_check_chart({"the article's snippet": seed_errors, "your fix": fixed_errors}))
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "bug_after", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# The article's `dW2` passes the check and its `dW1` fails by a wide margin: the error is in
+# the hidden layer, as the derivation said. Your fix should pass both.
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "summary", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Summary
