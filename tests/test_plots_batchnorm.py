@@ -1,0 +1,199 @@
+"""Lesson 08's network trains as the lesson says, its plots show what they claim, and the
+widget redraws."""
+import math
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from gradcheck import max_rel_error, numeric_gradient
+from helpers.display import to_png
+from helpers.plots.batchnorm import (COURSE_FUNCTIONS, before_and_after, init_network, moving_average,
+                                     network_backward, network_forward, predict, running_averages, spiral,
+                                     train_network, training_comparison)
+from helpers.reference import batchnorm_inference, softmax_cross_entropy
+from helpers.widgets.batchnorm import batchnorm_explorer
+
+
+@pytest.fixture(scope="module")
+def data():
+    return spiral(np.random.default_rng(1))
+
+
+@pytest.fixture(scope="module")
+def runs(data):
+    x, y = data
+    return {"without batch norm": train_network(x, y, scale=0.02, batchnorm=False),
+            "with batch norm": train_network(x, y, scale=0.02, batchnorm=True)}
+
+
+def test_spiral_is_standardised_with_balanced_classes():
+    x, y = spiral(np.random.default_rng(0), per_class=40, classes=3)
+    assert x.shape == (120, 2) and y.shape == (120,)
+    np.testing.assert_allclose(x.mean(axis=0), 0.0, atol=1e-12)
+    np.testing.assert_allclose(x.std(axis=0), 1.0, rtol=1e-12)
+    assert np.bincount(y).tolist() == [40, 40, 40]
+
+
+@pytest.mark.parametrize("batchnorm", [False, True])
+def test_network_backward_matches_central_differences(batchnorm):
+    rng = np.random.default_rng(3)
+    x, y = rng.normal(size=(7, 2)), rng.integers(0, 3, size=7)
+    net = init_network(depth=2, width=4, scale=0.7, rng=rng, batchnorm=batchnorm)
+    if batchnorm:  # away from the defaults, so that every gradient is exercised
+        net.gammas = [rng.normal(size=4) for _ in net.gammas]
+        net.betas = [rng.normal(size=4) for _ in net.betas]
+    net.biases = [rng.normal(size=b.shape) for b in net.biases]
+    logits, caches, _ = network_forward(net, x)
+    grads = network_backward(net, softmax_cross_entropy(logits, y)[1], caches)
+    for name in ("weights", "gammas", "betas") + (() if batchnorm else ("biases",)):
+        for i, param in enumerate(getattr(net, name)):
+            def loss(value):
+                saved = getattr(net, name)[i]
+                getattr(net, name)[i] = value
+                try:
+                    return softmax_cross_entropy(network_forward(net, x)[0], y)[0]
+                finally:
+                    getattr(net, name)[i] = saved
+            assert max_rel_error(getattr(grads, name)[i], numeric_gradient(loss, param)) < 1e-5, (name, i)
+
+
+def test_batchnorm_layers_ignore_the_dense_bias():
+    rng = np.random.default_rng(4)
+    net = init_network(depth=3, width=5, scale=0.5, rng=rng, batchnorm=True)
+    x = rng.normal(size=(6, 2))
+    before = network_forward(net, x)[0]
+    net.biases[:3] = [b + 10.0 for b in net.biases[:3]]  # the hidden layers' biases are not used
+    np.testing.assert_array_equal(network_forward(net, x)[0], before)
+
+
+def test_training_does_what_the_lesson_says(runs, data):
+    plain, normalised = runs["without batch norm"], runs["with batch norm"]
+    # without batch norm the signal dies: about a uniform guess, ln 3, for the whole run (only
+    # the output layer's bias learns, the classes' frequencies in each mini-batch)
+    assert np.std(plain.hidden_at_start[-1]) < 1e-8
+    np.testing.assert_allclose(plain.losses, math.log(3), atol=0.01)
+    # with it every hidden unit starts at standard deviation sqrt(var / (var + eps)): about 1
+    # from layer 2 on; in layer 1, fed two inputs through weights of size 0.02, var can be
+    # as small as eps
+    first, *deeper = normalised.hidden_at_start
+    assert 0.5 < first.std(axis=0).min() and first.std(axis=0).max() < 1
+    for u in deeper:
+        np.testing.assert_allclose(u.std(axis=0), 1.0, rtol=0.02)  # var >= ~4e-4 there
+    assert normalised.losses[-10:].mean() < 0.3
+    x_test, y_test = spiral(np.random.default_rng(2))
+    assert np.mean(predict(normalised.net, x_test) == y_test) > 0.8
+
+
+def test_running_statistics_are_kept_and_used_by_predict(runs, data):
+    x, _ = data
+    net = runs["with batch norm"].net
+    # the running means differ from their start and from 0
+    assert all(np.abs(m).max() > 0 for m in net.running_means)
+    a = x
+    for l in range(net.depth):  # inference by hand with the running statistics
+        z = a @ net.weights[l]
+        a = np.maximum(batchnorm_inference(z, net.gammas[l], net.betas[l], net.running_means[l],
+                                           net.running_vars[l]), 0)
+    logits = a @ net.weights[-1] + net.biases[-1]
+    np.testing.assert_array_equal(predict(net, x), logits.argmax(axis=1))
+    # in training mode a batch of one gives the same logits whatever the input
+    alone = [network_forward(net, x[i:i + 1])[0] for i in (0, 70, 150)]
+    np.testing.assert_allclose(alone[0], alone[1])
+    np.testing.assert_allclose(alone[0], alone[2])
+
+
+def test_train_network_uses_the_functions_it_is_given(data):
+    x, y = data
+    calls = {"forward": 0, "backward": 0, "update": 0}
+
+    def counting(name):
+        def call(*args, **kwargs):
+            calls[name] += 1
+            return COURSE_FUNCTIONS[name](*args, **kwargs)
+        return call
+
+    run = train_network(x, y, depth=3, steps=5, functions={k: counting(k) for k in calls})
+    reference = train_network(x, y, depth=3, steps=5)
+    np.testing.assert_array_equal(run.losses, reference.losses)
+    assert calls == {"forward": 3 + 5 * 3, "backward": 5 * 3, "update": 5 * 3}
+
+
+def test_a_diverging_run_stops_with_inf_losses(data):
+    x, y = data
+    run = train_network(x, y, depth=8, scale=3.0, batchnorm=False, steps=30)
+    assert not np.isfinite(run.losses).all()
+    first = int(np.argmin(np.isfinite(run.losses)))
+    assert np.isinf(run.losses[first:]).all()
+
+
+def test_moving_average_matches_a_loop():
+    values = np.array([3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0])
+    expected = [np.mean(values[max(0, i - 2):i + 1]) for i in range(len(values))]
+    np.testing.assert_allclose(moving_average(values, 3), expected)
+
+
+def test_training_comparison_draws_the_losses_and_the_chosen_layer(runs):
+    fig = training_comparison(runs, layer=3)
+    assert isinstance(fig, Figure)
+    loss_ax, *hist_axes = fig.axes
+    assert len(hist_axes) == 2
+    for (label, run), raw, smooth in zip(runs.items(), loss_ax.lines[0::2], loss_ax.lines[1::2]):
+        np.testing.assert_allclose(raw.get_ydata(), run.losses)
+        np.testing.assert_allclose(smooth.get_ydata(), moving_average(run.losses, 10))
+        assert smooth.get_label() == label
+    for ax, run in zip(hist_axes, runs.values()):
+        stairs = ax.patches[0].get_data()
+        counts, edges = stairs.values, stairs.edges
+        values = run.hidden_at_start[2]
+        assert counts.sum() == values.size  # every value of layer 3, in one histogram
+        assert edges[0] == values.min() and edges[-1] == values.max()
+        assert f"layer 3 at the start: std {np.std(values):.2g}" in ax.get_title()
+
+
+def test_training_comparison_reports_a_diverged_run(data, runs):
+    x, y = data
+    diverged = train_network(x, y, depth=8, scale=3.0, batchnorm=False, steps=30)
+    fig = training_comparison({"plain": diverged, "with batch norm": runs["with batch norm"]})
+    loss_ax = fig.axes[0]
+    label = loss_ax.lines[1].get_label()
+    assert label.startswith("plain (") and "overflow at step" in label
+    finite = diverged.losses[np.isfinite(diverged.losses)]
+    np.testing.assert_allclose(loss_ax.lines[0].get_ydata(), finite)
+    assert loss_ax.get_ylim()[1] <= 30.0  # huge losses leave the panel instead of squashing it
+
+
+def test_running_averages_draws_the_batches_and_each_average():
+    batch_means = [1.0, 3.0, 2.0]
+    fig = running_averages(batch_means, {"a": [0.1, 0.4, 0.5], "b": [0.0, 0.1, 0.2]}, true_mean=2.5)
+    ax = fig.axes[0]
+    np.testing.assert_array_equal(ax.lines[0].get_ydata(), batch_means)
+    np.testing.assert_array_equal(ax.lines[1].get_ydata(), [0.1, 0.4, 0.5])
+    assert [line.get_label() for line in ax.lines[1:3]] == ["a", "b"]
+    assert ax.lines[3].get_ydata()[0] == 2.5
+
+
+def test_before_and_after_scatters_both_batches_with_their_statistics():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(30, 2)) * [10.0, 1.0] + [50.0, 3.0]
+    out = (x - x.mean(axis=0)) / x.std(axis=0)
+    fig = before_and_after(x, out)
+    for ax, data in zip(fig.axes, (x, out)):
+        np.testing.assert_allclose(ax.collections[0].get_offsets(), data)
+        mean = data.mean(axis=0)
+        assert f"means ({mean[0]:.3g}, {mean[1]:.3g})" in ax.get_title()
+
+
+def test_widget_redraws_when_each_control_changes():
+    box = batchnorm_explorer(steps=10)
+    picture = box.children[1]
+    first = bytes(picture.value)
+    assert first.startswith(b"\x89PNG")
+    box.controls["scale"].value = 0.25
+    second = bytes(picture.value)
+    box.controls["depth"].value = 3
+    assert first != second != bytes(picture.value)
+
+
+def test_png_is_a_png(runs):
+    assert to_png(training_comparison(runs)).startswith(b"\x89PNG")
