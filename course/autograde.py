@@ -1,4 +1,5 @@
-"""Real ``nbgrader autograde`` of a set of submissions in a scratch course."""
+"""Real nbgrader autograde of a set of submissions in a scratch course (through
+``course grade``'s workers, two at a time)."""
 import shutil
 import tempfile
 from pathlib import Path
@@ -6,7 +7,7 @@ from pathlib import Path
 import nbformat
 from nbgrader.api import Gradebook
 
-from . import ROOT
+from . import ROOT, CourseError
 from .nbgrader_run import nbgrader, new_course
 
 
@@ -22,7 +23,10 @@ def autograde(lesson, submissions, graded=None):
             folder = root / "submitted" / student / lesson.name
             folder.mkdir(parents=True)
             nbformat.write(nb, folder / lesson.notebook_name)
-        nbgrader(root, "autograde", lesson.name, "--force")
+        from .grade import grade
+        failed = [r for r in grade(lesson, jobs=2, root=root, progress=False) if not r.graded]
+        if failed:
+            raise CourseError(f"autograde failed for {failed[0].student}: {'; '.join(failed[0].problems)}")
         if graded is not None:
             for student in submissions:
                 path = root / "autograded" / student / lesson.name / lesson.notebook_name

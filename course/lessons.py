@@ -92,6 +92,10 @@ def _check_cell(lesson, index, cell):
     if missing:
         raise CourseError(f"{where}: nbgrader metadata lacks {', '.join(missing)}; "
                           f"write all of {', '.join(REQUIRED)} (and points for graded cells)")
+    if not (meta["grade"] or meta["solution"] or meta["locked"]):
+        raise CourseError(f"{where}: a cell that is neither locked, graded nor a solution is not "
+                          "stored by nbgrader and breaks autograde; make it locked, or put the "
+                          "student's text in a solution cell")
     try:
         jsonschema.validate(dict(meta), SCHEMA)
         MetadataValidatorV3().validate_cell(cell)

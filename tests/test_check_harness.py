@@ -131,3 +131,9 @@ def test_student_stderr_is_captured(capfd):
         return x @ W + b
     check_example("dense_forward", chatty, (X, W, B), OUT)
     assert capfd.readouterr().err == ""
+
+
+def test_relative_error_is_only_reported_where_the_expected_value_is_not_zero():
+    message = failure("dense_forward", lambda x, W, b: x @ W + b + 1.0,
+                      (np.zeros((1, 2)), np.ones((2, 2)), np.zeros(2)), np.zeros((1, 2)))
+    assert "Max abs error 1." in message and "max rel error" not in message

@@ -87,3 +87,8 @@ def test_test_cell_must_name_its_function(tmp_path):
 
 def test_function_without_tests(tmp_path):
     assert "has no test cell" in refusal(tmp_path, GOOD[:2])
+
+
+def test_unlocked_plain_cell_is_refused(tmp_path):
+    loose = GOOD[0].replace('"locked": true', '"locked": false')
+    assert "neither locked, graded nor a solution" in refusal(tmp_path, [loose] + GOOD[1:])

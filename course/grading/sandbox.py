@@ -30,6 +30,7 @@ COURSE_DIRECTORY_ENTRIES = ("source", "submitted", "autograded", "feedback", "gr
 FORBIDDEN_MODULES = ("helpers.reference.", "course", "tests")
 MEMORY_LIMIT = 3 * 2 ** 30  # bytes of address space for one sandbox
 MAX_MESSAGE = 256 * 2 ** 20
+STARTUP_ALLOWANCE = 30.0  # seconds to start a sandbox and run the answer cell, under load
 
 
 class ReferenceUsed(Exception):
@@ -74,6 +75,7 @@ class Sandbox:
         self.failure = None  # once set, every later call fails the same way
         self.process = self.conn = None
         self.definition_error = None
+        self.starting = False
 
     # lifecycle -----------------------------------------------------------------
     def start(self):
@@ -90,7 +92,13 @@ class Sandbox:
         self.process.start()
         child.close()
         self.conn = parent
-        reply = self._exchange(None)
+        budget, self.budget = self.budget, STARTUP_ALLOWANCE
+        self.starting = True
+        try:
+            reply = self._exchange(None)  # the answer cell runs: not charged to the tests
+        finally:
+            self.starting = False
+            self.budget = budget if not self.failure else self.budget
         if reply and reply.get("error"):
             self.definition_error = reply["error"]
 
@@ -122,6 +130,9 @@ class Sandbox:
                 self.conn.send(message)
             while True:
                 remaining = deadline - time.monotonic()
+                if (remaining <= 0 or not self.conn.poll(remaining)) and self.starting:
+                    self._fail(f"could not be defined: its answer cell did not finish running "
+                               f"within {STARTUP_ALLOWANCE:g} s")
                 if remaining <= 0 or not self.conn.poll(remaining):
                     self._fail(f"did not finish within the {self.allowed:g} s its tests may take "
                                "together (an infinite loop, or far too much work?)")
@@ -195,7 +206,7 @@ def _main(conn, source, function, uses, forbidden):
     import numpy as np
     from helpers.check import run
 
-    _isolate(forbidden)
+    _isolate(forbidden, function)
 
     def remote(target):
         def call(*args, **kwargs):
@@ -261,8 +272,8 @@ def _reference_module(proxies, function):
             if name.startswith("__"):
                 raise AttributeError(name)
             raise ReferenceUsed(
-                f"helpers.reference.{name} is not available while {function} is graded: "
-                f"write {name if name == function else 'your code'} yourself")
+                f"helpers.reference.{name} is not available while your answer is graded: "
+                f"write {function} yourself")
 
     module = ReferenceModule("helpers.reference")
     module.__dict__.update(proxies)
@@ -270,7 +281,7 @@ def _reference_module(proxies, function):
     return module
 
 
-def _isolate(forbidden):
+def _isolate(forbidden, function):
     """Limits and an audit hook, set before any student code runs."""
     try:
         import resource
@@ -287,7 +298,7 @@ def _isolate(forbidden):
                 for m in FORBIDDEN_MODULES):
             raise ReferenceUsed(
                 f"importing {args[0]} is not allowed while your answer is graded: the course's "
-                "reference implementations are not available; write the function yourself")
+                f"reference implementations are not available; write {function} yourself")
         if event == "open" and isinstance(args[0], (str, bytes, os.PathLike)):
             try:
                 path = os.path.realpath(os.fsdecode(args[0]))
@@ -296,7 +307,7 @@ def _isolate(forbidden):
             if any(path == p or path.startswith(p + os.sep) for p in forbidden):
                 raise ReferenceUsed(
                     "reading the course's reference implementations or tests is not allowed "
-                    "while your answer is graded: write the function yourself")
+                    f"while your answer is graded: write {function} yourself")
         if event in ("subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn",
                      "os.fork", "os.forkpty"):
             raise PermissionError(f"{event} is not allowed while your answer is graded")

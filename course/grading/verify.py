@@ -62,6 +62,11 @@ class GradingExecute(Execute):
             cell.outputs.append(_error("DeadKernelError", "The kernel died while running this "
                                        "cell (os._exit, a crash, or memory exhausted)."))
             return cell, resources
+        except Exception as error:  # the kernel stopped answering (its machinery broken)
+            self._stopped = "broken"
+            cell.outputs.append(_error(type(error).__name__, "The kernel stopped responding while "
+                                       "running this cell; the rest of the notebook was not run."))
+            return cell, resources
         if any(o.get("output_type") == "error" and o.get("ename") == "CellTimeoutError" for o in cell.outputs):
             self._stopped = "timeout"
         return cell, resources

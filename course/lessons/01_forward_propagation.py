@@ -23,6 +23,11 @@
 # went wrong and on which input. When the graders mark your notebook they also run hidden
 # tests on other inputs, so make your function correct, not just the example. Click
 # **Validate** in the toolbar to run every test at once before you submit.
+#
+# **Each answer cell is graded on its own**, in a fresh Python with `np` (NumPy) and the
+# course's functions from earlier lessons available. So everything your function needs
+# (another import, a helper function of your own) must be inside its answer cell, and it
+# may not use the course's own solution of the exercise.
 
 # %% nbgrader={"grade": false, "grade_id": "setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
 import numpy as np

@@ -373,8 +373,9 @@ print("relu_backward: the smallest floats and both zeros pass.")
 #
 # with equality only at $p = \tfrac12$, that is $z = 0$. So each sigmoid layer shrinks the
 # gradient by a factor of at least 4, unless its weight is larger than 4 in size. Ten
-# layers: $4^{-10} \approx 10^{-6}$. Twenty: $4^{-20} \approx 10^{-12}$. The layers near the input
-# receive almost no gradient, so they barely learn: the **vanishing gradient** problem.
+# layers: $4^{-10} \approx 10^{-6}$. Twenty: $4^{-20} \approx 10^{-12}$. The layers near
+# the input receive almost no gradient, so they barely learn: the **vanishing gradient**
+# problem.
 # Saturation makes it worse: for large $|z|$, $\sigma'(z) \approx e^{-|z|}$, already
 # $4.5 \times 10^{-5}$ at $z = 10$.
 #
@@ -385,12 +386,13 @@ print("relu_backward: the smallest floats and both zeros pass.")
 # In a layer with many units, each step back multiplies the gradient by the weights and,
 # elementwise, by $f'(z)$. The plot shows the size of the gradient reaching each layer of a
 # random 20-layer network, 64 units wide, for each activation: the root mean square (RMS)
-# of $\partial L / \partial z$ over the batch and the layer's units. The weights are drawn at the
-# usual scale for each activation (standard deviation $1/\sqrt{64}$ for sigmoid and tanh,
-# $\sqrt{2/64}$ for ReLU: lesson 05 explains why), so that the weights on their own
-# neither grow nor shrink the gradient, and what remains is the effect of $f'$. The
-# vertical axis is logarithmic, so the same factor lost at every layer shows as a straight
-# line.
+# of $\partial L / \partial z$ over the batch and the layer's units. The weights are drawn
+# at the usual scale for each activation (standard deviation $1/\sqrt{64}$ for sigmoid and
+# tanh, $\sqrt{2/64}$ for ReLU; lesson 05 explains why). For sigmoid and tanh that scale
+# keeps the weights on their own from growing or shrinking the gradient, so what remains is
+# the effect of $f'$; for ReLU the extra factor $\sqrt 2$ makes up for the half of the
+# units that pass nothing back. The vertical axis is logarithmic, so the same factor lost
+# at every layer shows as a straight line.
 
 # %% nbgrader={"grade": false, "grade_id": "vanishing_demo", "locked": true, "schema_version": 3, "solution": false, "task": false}
 depths = np.array([1, 5, 10, 20])
@@ -423,9 +425,10 @@ depth_explorer()
 # ReLU's strength, a slope of exactly 1, comes with a weakness: a slope of exactly 0 for
 # $z \le 0$. Call a unit **dead** on a batch when its pre-activation is $\le 0$ for *every*
 # sample in it. Then its output is 0 for every sample, `relu_backward` returns 0 for every
-# sample, and so the gradients of its weights and bias are exactly 0: gradient descent never
-# changes them again, and the unit stays dead. The small example below shows it: one unit
-# with bias $-10$ on three samples.
+# sample, and so the gradients of its weights and bias are exactly 0: gradient descent no
+# longer changes them, and unless the layers below start feeding it different inputs, the
+# unit stays dead. The small example below shows it: one unit with bias $-10$ on three
+# samples.
 #
 # How does a unit get there? The plot shows a layer of 100 ReLU units on a batch of 200
 # inputs with values in $[0, 1]$ (like pixel intensities, or the outputs of a previous

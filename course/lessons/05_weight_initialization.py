@@ -49,15 +49,16 @@ from helpers.widgets.initialization import depth_explorer
 # entry of $b_1$ is the same, and every entry of $W_2$ is the same (zeros are one such
 # start). Follow one training step.
 #
-# - **Forward.** Hidden unit $j$ computes $h_j = \tanh(x_1 W_{1j} + x_2 W_{2j} + \dots + b_j)$
+# - **Forward.** Hidden unit $j$ computes $h_j = \tanh\big(\sum_i x_i (W_1)_{ij} + (b_1)_j\big)$
 #   from its own column of $W_1$. The columns are equal, so **every hidden unit outputs
 #   the same number**.
-# - **Backward.** The loss reaches $h_j$ through the single weight $W_{2,j}$, so
-#   $\partial L / \partial h_j = \frac{\partial L}{\partial \hat y} W_{2,j}$, the same for
+# - **Backward.** The loss reaches $h_j$ through the single weight $(W_2)_j$, so
+#   $\partial L / \partial h_j = \frac{\partial L}{\partial \hat y} (W_2)_j$, the same for
 #   every $j$. Then $\partial L / \partial z_j = \partial L / \partial h_j \cdot (1 - h_j^2)$
 #   and the gradient of column $j$ of $W_1$, $x^\top \partial L / \partial z_j$, are the
-#   same for every $j$ too.
-# - **Update.** Equal columns minus equal gradients: the columns are still equal.
+#   same for every $j$ too; so is the gradient of $(W_2)_j$, which is
+#   $h_j \, \partial L / \partial \hat y$.
+# - **Update.** Equal weights minus equal gradients: the weights are still equal.
 #
 # By the same argument at every later step, **the hidden units stay identical forever**.
 # However large $H$ is, the network behaves as if it had one hidden unit: the units never
@@ -73,13 +74,14 @@ from helpers.widgets.initialization import depth_explorer
 # ### Worked example: one gradient from a constant start
 #
 # Take $x = (1, 2)$, $H = 3$ hidden units, every weight $0.5$, biases $0$, target $y = 0$
-# and the squared error $L = (\hat y - y)^2$ (for a batch, its mean over the samples). Every hidden unit gets $z_j = 0.5 \cdot 1 + 0.5
-# \cdot 2 = 1.5$ and outputs $h_j = \tanh(1.5) \approx 0.9051$; the output is
+# and the squared error $L = (\hat y - y)^2$ (for a batch, its mean over the samples).
+# Every hidden unit gets $z_j = 0.5 \cdot 1 + 0.5 \cdot 2 = 1.5$ and outputs $h_j = \tanh(1.5) \approx 0.9051$; the output is
 # $\hat y = 3 \cdot 0.5 \cdot 0.9051 \approx 1.3577$. Backwards,
 # $\partial L / \partial \hat y = 2 \hat y \approx 2.7154$,
 # $\partial L / \partial h_j = 2.7154 \cdot 0.5 \approx 1.3577$ and
 # $\partial L / \partial z_j = 1.3577 \cdot (1 - 0.9051^2) \approx 0.2453$, so every column
-# of $\partial L / \partial W_1$ is $(1, 2) \cdot 0.2453 = (0.2453, 0.4907)$. The cell
+# of $\partial L / \partial W_1$ is $(1, 2) \cdot 0.2453 = (0.2453, 0.4907)$, and every
+# entry of $\partial L / \partial W_2$ is $0.9051 \cdot 2.7154 \approx 2.4579$. The cell
 # below computes it with the course's `dense_forward`, `dense_backward` and `tanh_backward`.
 
 # %% nbgrader={"grade": false, "grade_id": "zeros_demo", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -165,8 +167,8 @@ show(symmetry_training(runs))
 #   gradients on the way back.
 # - $\sigma_w = 1$: a factor of $8$. With ReLU the activations **explode**, roughly
 #   $(8 / \sqrt 2)^{10} \approx 3 \times 10^{7}$ times the input after 10 layers (ReLU loses a
-#   factor $\sqrt 2$ per layer, see section 3). With tanh they cannot grow past $\pm 1$: the neurons **saturate**, and the
-#   standard deviation near 1 hides it. The histograms under the plot show every value
+#   factor $\sqrt 2$ per layer, see section 3). With tanh they cannot grow past $\pm 1$:
+#   the neurons **saturate**, and the standard deviation near 1 hides it. The histograms under the plot show every value
 #   pinned at $-1$ or $+1$, where tanh's slope is almost zero: the units have become step
 #   functions. The gradients on the way back are still multiplied by the large weights and
 #   grow towards the input.
@@ -206,8 +208,9 @@ show(layer_histograms(runs["std 1, tanh"][0][:5], title="std 1, tanh: activation
 # layer multiplies the variance by $n_\text{in} \operatorname{Var}(w)$, the standard
 # deviation by $\sqrt{n_\text{in}}\, \sigma_w$ (the "$8\,\sigma_w$" of section 2).
 #
-# **Forward (LeCun).** tanh is close to the identity near 0 and keeps the mean at 0, so the
-# variance survives a layer when $n_\text{in} \operatorname{Var}(w) = 1$:
+# **Forward (LeCun).** tanh is close to the identity near 0 and keeps the mean at 0, so, to
+# a first approximation, the variance survives a layer when
+# $n_\text{in} \operatorname{Var}(w) = 1$:
 #
 # $$
 # \operatorname{Var}(w) = \frac{1}{n_\text{in}}, \qquad \sigma_w = \sqrt{1 / n_\text{in}} .
@@ -217,7 +220,8 @@ show(layer_histograms(runs["std 1, tanh"][0][:5], title="std 1, tanh: activation
 #
 # **Backward.** The gradient flows back through the same weights, transposed: with the
 # layer's $n_\text{out}$ outputs (its **fan-out**), $\partial L / \partial x_i =
-# \sum_{j=1}^{n_\text{out}} w_{ij}\, \partial L / \partial z_j$, and the same calculation gives
+# \sum_{j=1}^{n_\text{out}} w_{ij}\, \partial L / \partial z_j$, and the same calculation
+# (with gradients of mean 0, independent of the weights) gives
 # $\operatorname{Var}(\partial L / \partial x) = n_\text{out} \operatorname{Var}(w)
 # \operatorname{Var}(\partial L / \partial z)$. The gradients keep their size when
 # $\operatorname{Var}(w) = 1 / n_\text{out}$.
@@ -297,12 +301,12 @@ print(f"E[relu(z)^2] for standard normal z: {np.mean(relu(z) ** 2):.3f} (half of
 # looks like the right normal distribution: its mean, its standard deviation and the
 # fractions of values within one and two standard deviations (68.3% and 95.4% for a normal
 # distribution). The tolerances are six standard errors for the number of values, so a
-# correct function fails with a probability of about one in a billion.
+# correct function fails with a probability far below one in a million.
 #
 # **Exercise 1 (4 points).** Write `xavier_init(fan_in, fan_out, rng)`: a `(fan_in,
 # fan_out)` array drawn from a normal distribution with mean 0 and standard deviation
-# $\sqrt{2 / (n_\text{in} + n_\text{out})}$, with $n_\text{in}$ = `fan_in` and $n_\text{out}$ = `fan_out`. For 500 inputs and 300 outputs that is
-# $\sqrt{2 / 800} = 0.05$.
+# $\sqrt{2 / (n_\text{in} + n_\text{out})}$, with $n_\text{in}$ = `fan_in` and
+# $n_\text{out}$ = `fan_out`. For 500 inputs and 300 outputs that is $\sqrt{2 / 800} = 0.05$.
 
 # %% nbgrader={"grade": false, "grade_id": "xavier_init", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def xavier_init(fan_in, fan_out, rng):
