@@ -171,8 +171,10 @@ class VerifyTests(NbGraderPreprocessor):
 
         def sandbox(function):
             if function not in sandboxes:
+                contract = CONTRACTS.get(function)
+                budget = contract.budget if contract and contract.budget else self.budget
                 sandboxes[function] = Sandbox(function, answer_source(nb, function),
-                                              allowed_references(function, functions), self.budget)
+                                              allowed_references(function, functions), budget)
             return sandboxes[function]
 
         try:

@@ -22,6 +22,9 @@ class Contract:
     # Other graded functions this one calls. While it is checked, their names point at
     # the references, so that a mistake in one function costs points only once.
     uses: tuple = field(default=())
+    # Seconds the graded function may run, all its tests together, while graded in the
+    # sandbox (course.grading); None means the grader's default (10 s).
+    budget: float = None
 
 
 def _collect():
