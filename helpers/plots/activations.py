@@ -117,7 +117,7 @@ def gradient_through_depth(depth=20, names=("sigmoid", "tanh", "relu")):
     ax.set(xlabel="layer (1 = first, next to the input)", ylabel="RMS of dL/dz at that layer",
            title=f"Gradient reaching each layer of a {depth}-layer network")
     ax.set_xticks(range(1, depth + 1, max(1, depth // 10)))
-    ax.grid(alpha=0.3, which="both")
+    ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
     return fig
 
@@ -140,7 +140,7 @@ def activation_and_depth(name, depth):
                  ylim=(min(1e-3, norms.min() / 3), max(3.0, norms.max() * 3)),
                  title=f"layer 1 gets {norms[0] / norms[-1]:.2g} x the last layer's gradient")
     depth_ax.title.set_fontsize(10)
-    depth_ax.grid(alpha=0.3, which="both")
+    depth_ax.grid(alpha=0.3)
     depth_ax.legend(fontsize=8)
     return fig
 
@@ -202,5 +202,5 @@ def dying_relu(shifts=np.linspace(0.0, 6.0, 25), learning_rates=np.logspace(-2, 
                      color="tab:green", markersize=3)
     step_ax.set(xlabel="learning rate of one gradient step", title="after one gradient step")
     for ax in (shift_ax, step_ax):
-        ax.grid(alpha=0.3, which="both")
+        ax.grid(alpha=0.3)
     return fig
