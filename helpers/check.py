@@ -107,7 +107,7 @@ def _check(name, fn, args, kwargs, expected):
     if got.float_warnings and (problems or spec.warning_free):
         problems.append(
             "It raised floating-point warnings: " + "; ".join(got.float_warnings) + "."
-            + (" The contract requires a result free of such warnings for any float input."
+            + (" The contract requires a result free of such warnings on inputs like these."
                if spec.warning_free else "")
         )
     if not problems:
@@ -235,7 +235,8 @@ def _array_mismatch(expected, got, label, spec):
         f"First at {where}: expected {_num(expected[index])}, got {_num(got[index])}. "
         f"Max abs error {max_abs:.3g}"
         + (f", max rel error {max_rel:.3g}." if np.isfinite(max_rel) else ".")
-        + (" NaN in your result means an invalid operation such as 0 / 0, inf - inf or 0 * inf."
+        + (f" {int(np.isnan(g).sum())} of your values are NaN, which means an invalid "
+           "operation such as 0 / 0, inf - inf or 0 * inf happened."
            if np.isnan(g).any() and not np.isnan(e).any() else "")
     )
 

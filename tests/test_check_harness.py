@@ -104,7 +104,7 @@ def test_unrecognised_mistake_gets_no_diagnosis():
 
 def test_nan_in_result_is_explained():
     message = failure("sigmoid", lambda z: np.exp(z) / (1 + np.exp(z)), (np.array([1000.0]),))
-    assert "NaN in your result" in message
+    assert "1 of your values are NaN" in message
 
 
 def test_float32_result_is_rejected_with_reason():
