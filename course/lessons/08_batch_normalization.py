@@ -140,9 +140,10 @@ from helpers.widgets.batchnorm import batchnorm_explorer
 # **Exercise 1 (4 points).** Write `batchnorm_forward(x, gamma, beta, eps=1e-5)`. Return
 # the pair `(out, cache)`: `cache` holds whatever your `batchnorm_backward` (exercise 2)
 # will need from the forward pass; what it holds is your choice, and the tests compare
-# only `out`. A good choice is `(x_hat, gamma, inv_std)` with
-# `inv_std = 1 / np.sqrt(var + eps)` of shape $(D,)$, which is what the course's version
-# stores. No loops: NumPy's broadcasting subtracts a $(D,)$ vector from every row of an
+# only `out`. Keep it plain data, arrays and numbers in a tuple, list or dict: the
+# graders pass it between your two functions. A good choice is `(x_hat, gamma, inv_std)`
+# with `inv_std = 1 / np.sqrt(var + eps)` of shape $(D,)$, which is what the course's
+# version stores. No loops: NumPy's broadcasting subtracts a $(D,)$ vector from every row of an
 # $(N, D)$ array.
 
 # %% nbgrader={"grade": false, "grade_id": "batchnorm_forward", "locked": false, "schema_version": 3, "solution": true, "task": false}
@@ -368,7 +369,7 @@ from helpers.contracts.batchnorm import your_forward_and_cache
 # -1 + 2 x_hat + (1, 0, -1, 0). eps = 0 keeps the numbers exact.
 x = np.array([[1.0, 4.0], [7.0, 0.0], [7.0, 4.0], [9.0, 0.0]])
 gamma, beta = np.array([3.0, -2.0]), np.array([0.5, 0.5])
-forward, cache = your_forward_and_cache(batchnorm_forward, x, gamma, beta, eps=0.0)  # your cache
+_, cache = your_forward_and_cache(batchnorm_forward, x, gamma, beta, eps=0.0)  # your cache
 dout = np.array([[-4.0, 2.0], [3.0, -3.0], [1.0, 0.0], [4.0, -3.0]])
 dx = np.array([[0.0, -1.0], [1.0, 0.0], [-1.0, 1.0], [0.0, 0.0]])  # (gamma / s) (0, 1, -1, 0) and (1, 0, -1, 0)
 check_example("batchnorm_backward", batchnorm_backward, (dout, cache),
@@ -382,7 +383,7 @@ from helpers.reference import numerical_gradient
 
 # A batch of one: x_hat = 0 whatever x is, so out = beta: nothing reaches x or gamma.
 x, gamma, beta = np.array([[2.0, -1.0, 5.0]]), np.array([1.5, 2.0, -1.0]), np.zeros(3)
-forward, cache = your_forward_and_cache(batchnorm_forward, x, gamma, beta)
+_, cache = your_forward_and_cache(batchnorm_forward, x, gamma, beta)
 dout = np.array([[1.0, -2.0, 3.0]])
 check_example("batchnorm_backward", batchnorm_backward, (dout, cache),
               expected=(np.zeros((1, 3)), np.zeros(3), np.array([1.0, -2.0, 3.0])))
@@ -415,7 +416,7 @@ for n, d, eps in [(6, 4, 1e-5), (3, 7, 1e-3), (9, 2, 1e-5), (2, 5, 1e-5), (4, 3,
     if d == 3:
         x[:, 1] = 7.0  # a constant feature
     gamma, beta, dout = rng.normal(size=d), rng.normal(size=d), rng.normal(size=(n, d))
-    forward, cache = your_forward_and_cache(batchnorm_forward, x, gamma, beta, eps=eps)
+    _, cache = your_forward_and_cache(batchnorm_forward, x, gamma, beta, eps=eps)
     expected = course.batchnorm_backward(dout, course.batchnorm_forward(x, gamma, beta, eps=eps)[1])
     check_example("batchnorm_backward", batchnorm_backward, (dout, cache), expected=expected)
 ### END HIDDEN TESTS
