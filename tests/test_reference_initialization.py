@@ -37,6 +37,15 @@ LESSON_SHAPES = {
 }
 
 
+@pytest.fixture(autouse=True)
+def global_random_states_restored():
+    """These tests seed and draw from the global random states: leave them as found."""
+    saved = np.random.get_state(), random.getstate()
+    yield
+    np.random.set_state(saved[0])
+    random.setstate(saved[1])
+
+
 def failure(name, fn, fan_in, fan_out, std=None, seed=0):
     with pytest.raises(AssertionError) as raised:
         check_initializer(name, fn, fan_in, fan_out, std=std, seed=seed)
