@@ -16,6 +16,10 @@ def environment():
     env = dict(os.environ)
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     env.setdefault("PYTHONHASHSEED", "0")
+    # One BLAS thread per process: graders run kernels and sandboxes side by side, and
+    # OpenBLAS's own threads on top of them made mid-size products ~30x slower here.
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        env.setdefault(name, "1")
     return env
 
 
