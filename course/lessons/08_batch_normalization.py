@@ -104,7 +104,7 @@ from helpers.widgets.batchnorm import batchnorm_explorer
 #   $\sqrt{\sigma_d^2} + \varepsilon$ it is a different function.
 # - **Then $\gamma$ and $\beta$.** Forcing every feature to mean 0 and variance 1 would
 #   restrict what the network can compute: a ReLU after it would always cut at the
-#   feature's mean, switching off half of the batch. With $\gamma$ and $\beta$ the network
+#   feature's mean, switching off about half of the batch. With $\gamma$ and $\beta$ the network
 #   can give each feature any mean and spread, even undo the normalization
 #   ($\gamma_d = \sqrt{\sigma_d^2 + \varepsilon}$, $\beta_d = \mu_d$). What changes is who
 #   sets them: two parameters that gradient descent adjusts directly, instead of a side
@@ -135,7 +135,8 @@ from helpers.widgets.batchnorm import batchnorm_explorer
 # $(3 \cdot (-5/3) + 1,\; 2 \cdot 1 + 0,\; 0.5 \cdot (-1) - 1) = (-4, 2, -1.5)$. With
 # $\varepsilon = 10^{-5}$ every $\hat{x}$ is a little smaller, by the factor
 # $\sqrt{\sigma_d^2 / (\sigma_d^2 + \varepsilon)}$: for column 3 that is $1 - 2 \times
-# 10^{-5}$, small but large enough for the test to notice where you put $\varepsilon$.
+# 10^{-5}$. Small, but the tests compare to about 7 significant digits, so they notice it,
+# and they notice whether $\varepsilon$ went inside the square root.
 #
 # **Exercise 1 (4 points).** Write `batchnorm_forward(x, gamma, beta, eps=1e-5)`. Return
 # the pair `(out, cache)`: `cache` holds whatever your `batchnorm_backward` (exercise 2)
