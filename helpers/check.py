@@ -12,27 +12,14 @@ stderr captured, so that a right answer never writes to stderr (nbgrader would s
 the test cell zero) and never fails because of a warning it was allowed to raise.
 """
 import contextlib
-import copy
-import io
 import numbers
 import traceback
-import warnings
-from dataclasses import dataclass, field
 
 import numpy as np
 
 from . import catalogue
+from .calling import Outcome, run  # noqa: F401 (Outcome and run are part of this interface)
 from .contracts import contract
-
-
-@dataclass
-class Outcome:
-    """What one call of a function did."""
-    value: object = None
-    error: BaseException = None
-    float_warnings: tuple = ()  # messages of the floating-point RuntimeWarnings raised
-    mutated: tuple = ()  # names of the inputs it modified
-    args: tuple = field(default=(), repr=False)  # the inputs it received, after the call
 
 
 def check_example(name, fn, args, expected, kwargs=None):
@@ -50,39 +37,6 @@ def check_reference(name, fn, args, kwargs=None):
     if expected.error is not None:  # a broken test, not a student's mistake
         raise RuntimeError(f"the reference {name} failed on this input: {expected.error!r}")
     _check(name, fn, args, kwargs, expected.value)
-
-
-def run(fn, args, kwargs, arg_names):
-    """Call ``fn`` on deep copies of the inputs and record what it did.
-
-    While grading, ``fn`` may be a proxy for the student's function running in a sandbox
-    process (course.grading); the proxy does this same work there.
-    """
-    remote = getattr(type(fn), "course_remote", None)
-    if remote is not None:
-        return remote(fn, args, kwargs, arg_names)
-    received = copy.deepcopy((tuple(args), dict(kwargs)))
-    pristine = copy.deepcopy(received)
-    outcome = Outcome()
-    with warnings.catch_warnings(record=True) as caught, np.errstate(over="warn", invalid="warn", divide="warn", under="ignore"), \
-            contextlib.redirect_stderr(io.StringIO()):
-        warnings.simplefilter("always")
-        try:
-            outcome.value = fn(*received[0], **received[1])
-        except Exception as error:  # the student's exception is reported, not raised
-            outcome.error = error
-    outcome.float_warnings = tuple(sorted({
-        str(w.message) for w in caught
-        if issubclass(w.category, RuntimeWarning) and _is_float_warning(str(w.message))
-    }))
-    names = list(arg_names) + list(received[1])
-    given = list(received[0]) + list(received[1].values())
-    before = list(pristine[0]) + list(pristine[1].values())
-    outcome.mutated = tuple(
-        n for n, now, then in zip(names, given, before) if not _identical(now, then)
-    )
-    outcome.args = received[0]
-    return outcome
 
 
 def _check(name, fn, args, kwargs, expected):
@@ -285,20 +239,6 @@ def _kind(value):
 
 def _num(x):
     return f"{float(x):.10g}"
-
-
-def _identical(now, then):
-    if isinstance(then, np.ndarray):
-        return isinstance(now, np.ndarray) and now.shape == then.shape and \
-            np.array_equal(now, then, equal_nan=then.dtype.kind in "fc")
-    if isinstance(then, (list, tuple)):
-        return isinstance(now, type(then)) and len(now) == len(then) and \
-            all(_identical(a, b) for a, b in zip(now, then))
-    return True  # scalars and functions cannot be modified in place
-
-
-def _is_float_warning(message):
-    return any(word in message for word in ("overflow", "invalid value", "divide by zero"))
 
 
 def _is_library(filename):

@@ -58,6 +58,13 @@ REFERENCE_CALLS = {
                    "    module = importlib.util.module_from_spec(spec)\n"
                    "    spec.loader.exec_module(module)\n"
                    "    return module.dense_forward(x, W, b)\n",
+    "ref_sys_modules": "import sys\ndef dense_forward(x, W, b):\n"
+                       "    loaded = [m for name, m in sys.modules.items() if name.startswith('helpers.reference.')]\n"
+                       "    return next(m.dense_forward for m in loaded if hasattr(m, 'dense_forward'))(x, W, b)\n",
+    "ref_gc": "import gc\ndef dense_forward(x, W, b):\n"
+              "    found = [f for f in gc.get_objects() if callable(f) and getattr(f, '__name__', '') == 'dense_forward'\n"
+              "             and 'reference' in getattr(f, '__module__', '')]\n"
+              "    return found[0](x, W, b)\n",
     "ref_exec": "import helpers, os\n"
                 "def dense_forward(x, W, b):\n"
                 "    scope = {}\n"
