@@ -282,6 +282,7 @@ def _reference_module(proxies, function):
                 f"write {function} yourself")
 
     module = ReferenceModule("helpers.reference")
+    module.__path__ = []  # a package, so that importing a submodule reaches the audit hook
     module.__dict__.update(proxies)
     module.__all__ = sorted(proxies)
     return module
@@ -319,6 +320,16 @@ def _isolate(forbidden, function):
             raise PermissionError(f"{event} is not allowed while your answer is graded")
 
     sys.addaudithook(hook)
+
+    class Refuse:
+        """A finder for importlib.import_module, which raises no import audit event."""
+
+        @staticmethod
+        def find_spec(name, path=None, target=None):
+            hook("import", (name,))
+            return None
+
+    sys.meta_path.insert(0, Refuse)
 
 
 def _error(error):
