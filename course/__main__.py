@@ -2,7 +2,7 @@
 import argparse
 import sys
 
-from . import CourseError
+from . import ROOT, CourseError
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -23,7 +23,11 @@ def main(argv=None):
     grade = commands.add_parser("grade", help="autograde every submitted student (nbgrader), in parallel")
     grade.add_argument("assignment", help="the lesson to grade, e.g. 01_forward_propagation")
     grade.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
-    grade.add_argument("--db", default=None, help="gradebook URL (default sqlite:///gradebook.db)")
+    _gradebook_options(grade)
+    grade.add_argument("--student", action="append", default=None, metavar="ID",
+                       help="grade only this student (repeatable)")
+    grade.add_argument("--shard", default=None, metavar="K/M",
+                       help="grade the K-th of M equal parts of the class (one part per machine)")
     lab = commands.add_parser("lab", help="copy the release notebooks to work/ and open JupyterLab")
     lab.add_argument("lab_args", nargs=argparse.REMAINDER, help="passed on to jupyter lab")
     try:
@@ -35,6 +39,24 @@ def main(argv=None):
     except KeyboardInterrupt:
         print("course: interrupted", file=sys.stderr)
         return 130
+
+
+def _gradebook_options(command):
+    command.add_argument("--db", default=None, metavar="URL",
+                         help="gradebook URL, e.g. postgresql://user@host/gradebook "
+                              "(default: nbgrader_config.py's db_url, else sqlite:///gradebook.db)")
+    command.add_argument("--course-dir", default=None, metavar="DIR",
+                         help="the nbgrader course directory (default: this repository)")
+
+
+def _shard(text):
+    try:
+        index, count = (int(part) for part in text.split("/"))
+    except ValueError:
+        index = count = 0
+    if not 1 <= index <= count:
+        raise CourseError(f"--shard {text!r} should be K/M with 1 <= K <= M, e.g. 1/3")
+    return index, count
 
 
 def run(args):
@@ -51,7 +73,9 @@ def run(args):
         lesson = lessons.find([args.assignment])[0]
         if args.jobs < 1:
             raise CourseError("--jobs must be at least 1")
-        results = grade(lesson, jobs=args.jobs, db_url=args.db)
+        shard = _shard(args.shard) if args.shard else None
+        results = grade(lesson, jobs=args.jobs, db_url=args.db, root=args.course_dir or ROOT,
+                        students=args.student, shard=shard)
         print_report(lesson, results)
         return 0 if all(r.graded for r in results) else 1
     if args.command == "lab":

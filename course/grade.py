@@ -1,16 +1,26 @@
 """``python -m course grade <assignment> [--jobs N] [--db URL]``: autograde a class.
 
 Every student in ``submitted/`` is graded by real nbgrader autograde, spread over N
-worker processes (``course.grading.worker``) that share one gradebook. Before that,
-each submission is looked at: an unreadable or missing notebook is reported by name and
-skipped, a notebook saved under another name is graded under the expected one. One
-student's failure never stops the others; each is reported in one line.
+worker processes (``course.grading.worker``) that share one gradebook: SQLite by
+default, or any database nbgrader supports (PostgreSQL for graders on several
+machines). Workers take the next student as they finish one, so a slow notebook never
+holds up a share of the class.
+
+Before anything is written, the input is checked: an unknown assignment, an empty
+``submitted/``, a gradebook that cannot be reached or that belongs to another course
+is one line of error. Then each submission is looked at: an unreadable or missing
+notebook is reported by name and skipped, a notebook saved under another name is graded
+under the expected one. One student's failure never stops the others; each is reported
+in one line.
 """
 import json
+import os
 import re
+import selectors
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +29,10 @@ import nbformat
 
 from . import ROOT, CourseError
 from .nbgrader_run import environment
+
+#: nbgrader's gradebooks name a course; verify.py's and other readers open it without
+#: one, which nbgrader records as this course.
+NBGRADER_DEFAULT_COURSE = "default_course"
 
 
 @dataclass
@@ -29,13 +43,182 @@ class StudentResult:
     problems: list = field(default_factory=list)
 
 
-def students_of(root, lesson):
+# The course directory and its gradebook ------------------------------------------------
+
+def course_settings(root):
+    """(course_id, db_url or None) from the course's nbgrader_config.py."""
+    config_file = Path(root) / "nbgrader_config.py"
+    if not config_file.is_file():
+        raise CourseError(f"{root} is not an nbgrader course directory: it has no nbgrader_config.py")
+    from traitlets.config.loader import PyFileConfigLoader
+    try:
+        config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
+    except Exception as error:
+        raise CourseError(f"cannot read {config_file}: {_first_line(error)}") from None
+    directory = config.get("CourseDirectory", {})
+    return directory.get("course_id") or NBGRADER_DEFAULT_COURSE, directory.get("db_url") or None
+
+
+def gradebook_url(root, db_url=None):
+    """The gradebook to use: --db, else nbgrader_config.py's db_url, else root/gradebook.db."""
+    _, configured = course_settings(root)
+    return db_url or configured or f"sqlite:///{Path(root).resolve() / 'gradebook.db'}"
+
+
+def shown(db_url):
+    """The URL as it may be printed: without its password."""
+    try:
+        from sqlalchemy.engine import make_url
+        return make_url(db_url).render_as_string(hide_password=True)
+    except Exception:
+        return re.sub(r"://([^:/@]+):[^@/]*@", r"://\1:***@", db_url)
+
+
+def _first_line(error):
+    text = str(getattr(error, "orig", None) or error).strip()
+    return (text.splitlines() or [type(error).__name__])[0].strip()
+
+
+def _engine(db_url):
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+    try:
+        url = make_url(db_url)
+    except ArgumentError:
+        raise CourseError(f"--db {db_url!r} is not a database URL "
+                          "(e.g. sqlite:///gradebook.db or postgresql://user@host/gradebook)") from None
+    backend = url.get_backend_name()
+    if backend == "sqlite":
+        if not url.database or url.database == ":memory:":
+            raise CourseError("an in-memory SQLite gradebook cannot be shared by grading workers; "
+                              "give a file (sqlite:///gradebook.db)")
+        return create_engine(url), url
+    connect_args = {"connect_timeout": 10} if backend == "postgresql" else {}
+    try:
+        return create_engine(url, connect_args=connect_args), url
+    except Exception as error:  # e.g. the database driver is not installed
+        raise CourseError(f"cannot use the gradebook {shown(db_url)}: {_first_line(error)}") from None
+
+
+def inspect_gradebook(db_url, course_id):
+    """Read-only look at the gradebook: None when it does not exist yet (a new SQLite
+    file), else the set of assignment names it holds for this course. Raises CourseError
+    when it cannot be reached or belongs to another course."""
+    from sqlalchemy import inspect, text
+    engine, url = _engine(db_url)
+    if url.get_backend_name() == "sqlite":
+        path = Path(url.database)
+        if not path.exists():
+            if not path.parent.is_dir():
+                raise CourseError(f"cannot open the gradebook {shown(db_url)}: the folder {path.parent} does not exist")
+            if not os.access(path.parent, os.W_OK):
+                raise CourseError(f"cannot create the gradebook {shown(db_url)}: {path.parent} is not writable")
+            return None
+    try:
+        with engine.connect() as connection:
+            tables = set(inspect(connection).get_table_names())
+            if not tables:
+                return None
+            if not {"assignment", "course"} <= tables:
+                raise CourseError(f"the database {shown(db_url)} is not an nbgrader gradebook "
+                                  f"(it has tables {', '.join(sorted(tables)[:5])})")
+            courses = {row[0] for row in connection.execute(text("SELECT id FROM course"))}
+            assignments = list(connection.execute(text("SELECT name, course_id FROM assignment")))
+    except CourseError:
+        raise
+    except Exception as error:
+        raise CourseError(f"cannot reach the gradebook {shown(db_url)}: {_first_line(error)}") from None
+    finally:
+        engine.dispose()
+    foreign = sorted({c for _, c in assignments if c != course_id}
+                     | {c for c in courses if c not in (course_id, NBGRADER_DEFAULT_COURSE)})
+    if foreign and (course_id not in courses or any(c != course_id for _, c in assignments)):
+        raise CourseError(f"the gradebook {shown(db_url)} belongs to course {foreign[0]!r}, "
+                          f"not {course_id!r}; give this course's gradebook with --db")
+    return {name for name, _ in assignments}
+
+
+def _locked(db_url):
+    """A context manager that serializes set-up between graders sharing a PostgreSQL
+    gradebook (an advisory lock); nothing for SQLite, where one machine grades."""
+    import contextlib
+    from sqlalchemy import text
+
+    @contextlib.contextmanager
+    def lock():
+        engine, url = _engine(db_url)
+        if url.get_backend_name() != "postgresql":
+            engine.dispose()
+            yield
+            return
+        try:
+            with engine.connect() as connection:
+                connection.execute(text("SELECT pg_advisory_lock(74117)"))
+                try:
+                    yield
+                finally:
+                    connection.execute(text("SELECT pg_advisory_unlock(74117)"))
+        finally:
+            engine.dispose()
+    return lock()
+
+
+def prepare_gradebook(root, lesson, db_url, course_id, assignments):
+    """Register the lesson in the gradebook when it is not there (nbgrader
+    generate_assignment from ``source/``, into a scratch release folder), and create the
+    course rows the graders need, so that parallel workers only ever read them."""
+    from sqlalchemy import text
+    with _locked(db_url):
+        if assignments is None or lesson.name not in assignments:
+            assignments = inspect_gradebook(db_url, course_id)  # another grader may have done it
+        if assignments is None or lesson.name not in assignments:
+            register(root, lesson, db_url)
+        engine, _ = _engine(db_url)
+        try:
+            with engine.begin() as connection:
+                present = {row[0] for row in connection.execute(text("SELECT id FROM course"))}
+                for course in (course_id, NBGRADER_DEFAULT_COURSE):
+                    if course not in present:
+                        connection.execute(text("INSERT INTO course (id) VALUES (:id)"), {"id": course})
+        finally:
+            engine.dispose()
+
+
+def register(root, lesson, db_url):
+    source = Path(root) / "source" / lesson.name / lesson.notebook_name
+    if not source.is_file():
+        raise CourseError(f"{lesson.name} is not in the gradebook {shown(db_url)} and {source} is missing; "
+                          f"run nbgrader generate_assignment {lesson.name} first")
+    with tempfile.TemporaryDirectory(prefix="course-register-") as scratch:
+        shutil.copy(Path(root) / "nbgrader_config.py", Path(scratch) / "nbgrader_config.py")
+        shutil.copytree(source.parent, Path(scratch) / "source" / lesson.name)
+        done = subprocess.run(
+            [sys.executable, "-m", "nbgrader", "generate_assignment", lesson.name, "--force",
+             f"--CourseDirectory.root={scratch}", f"--CourseDirectory.db_url={db_url}"],
+            cwd=scratch, env=environment(), capture_output=True, text=True, timeout=600)
+    if done.returncode != 0:
+        last = [line for line in done.stderr.splitlines() if line.strip()][-1:] or ["no output"]
+        raise CourseError(f"could not add {lesson.name} to the gradebook {shown(db_url)}: {last[0].strip()}")
+
+
+# Submissions -------------------------------------------------------------------------
+
+def students_of(root, lesson, only=None, shard=None):
     submitted = Path(root) / "submitted"
     found = sorted(p.parent.name for p in submitted.glob(f"*/{lesson.name}") if p.is_dir()) \
         if submitted.is_dir() else []
     if not found:
         raise CourseError(f"no submissions for {lesson.name}: expected "
                           f"submitted/<student>/{lesson.name}/{lesson.notebook_name} under {root}")
+    if only:
+        missing = [s for s in only if s not in found]
+        if missing:
+            raise CourseError(f"no submission of {lesson.name} from {missing[0]!r} in {Path(root) / 'submitted'}")
+        found = [s for s in found if s in only]
+    if shard:
+        index, count = shard
+        found = found[index - 1::count]
     return found
 
 
@@ -62,41 +245,143 @@ def prepare(root, lesson, student):
     return problems, True
 
 
-def grade(lesson, jobs=1, db_url=None, root=ROOT, progress=True):
-    root = Path(root)
-    db_url = db_url or f"sqlite:///{root / 'gradebook.db'}"
-    results = {s: StudentResult(s) for s in students_of(root, lesson)}
+# Grading -----------------------------------------------------------------------------
+
+def grade(lesson, jobs=1, db_url=None, root=ROOT, progress=True, students=None, shard=None):
+    """Autograde ``lesson`` for every submitted student (or those in ``students``, or one
+    shard ``(k, m)`` of them); a list of StudentResult, one per student."""
+    root = Path(root).resolve()
+    if jobs < 1:
+        raise CourseError("--jobs must be at least 1")
+    course_id, _ = course_settings(root)
+    db_url = gradebook_url(root, db_url)
+    names = students_of(root, lesson, students, shard)
+    assignments = inspect_gradebook(db_url, course_id)
+    # Nothing has been written up to here.
+    prepare_gradebook(root, lesson, db_url, course_id, assignments)
+    results = {s: StudentResult(s) for s in names}
     ready = []
     for student, result in results.items():
         result.problems, ok = prepare(root, lesson, student)
         if ok:
             ready.append(student)
-    shards = [ready[i::jobs] for i in range(max(1, jobs))]
-    workers = [subprocess.Popen(
-        [sys.executable, "-m", "course.grading.worker", str(root), lesson.name, db_url, *shard],
-        cwd=root, env=environment(), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        for shard in shards if shard]
-    done, start = 0, time.perf_counter()
-    for worker in workers:  # each worker reports its students in order
-        for line in worker.stdout:
-            report = json.loads(line)
-            result = results[report["student"]]
-            result.graded, result.seconds = report["success"], report["seconds"]
-            if not report["success"]:
-                result.problems.append(_why(report["log"]))
-            result.problems += _warnings(report["log"])
-            done += 1
-            if progress and sys.stderr.isatty():
-                _bar(done, len(ready), time.perf_counter() - start)
-        worker.wait()
-    if progress and ready:
-        rate = len(ready) / max(time.perf_counter() - start, 1e-9)
-        print(f"\rgraded {len(ready)} notebooks in {time.perf_counter() - start:.1f} s "
-              f"({rate:.2f} notebooks/s, {len(workers)} worker(s))", file=sys.stderr)
+    if ready:
+        _run_workers(root, lesson, _worker_url(db_url), ready, results, min(jobs, len(ready)), progress)
+    return list(results.values())
+
+
+def _worker_url(db_url):
+    """SQLite shared by several workers: wait for a lock rather than fail at once."""
+    if db_url.startswith("sqlite:") and "?" not in db_url:
+        return db_url + "?timeout=60"
+    return db_url
+
+
+class _Worker:
+    def __init__(self, root, lesson, db_url):
+        self.log = tempfile.TemporaryFile(mode="w+")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "course.grading.worker", str(root), lesson.name, db_url],
+            cwd=root, env=environment(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=self.log, text=True, bufsize=1)
+        self.current = None
+
+    def last_words(self):
+        """The last line of a dead worker's traceback, if it left one."""
+        self.log.seek(0)
+        lines = [line.strip() for line in self.log.read()[-20000:].splitlines() if line.strip()]
+        raised = [line for line in lines if re.match(r"^[\w.]*(Error|Exception|Exit)\b", line)]
+        return raised[-1][:300] if raised else None
+
+    def give(self, student):
+        self.current = student
+        try:
+            self.process.stdin.write(student + "\n")
+            self.process.stdin.flush()
+        except OSError:
+            pass  # it died; its stdout ends and the student is reported
+
+    def finish(self):
+        try:
+            self.process.stdin.close()
+        except OSError:
+            pass
+
+
+def _run_workers(root, lesson, db_url, ready, results, jobs, progress):
+    queue = list(ready)
+    start = time.perf_counter()
+    done = 0
+    restarts = 0
+    selector = selectors.DefaultSelector()
+    show_bar = progress and sys.stderr.isatty()
+
+    def launch():
+        worker = _Worker(root, lesson, db_url)
+        selector.register(worker.process.stdout, selectors.EVENT_READ, worker)
+        return worker
+
+    def feed(worker):
+        if queue:
+            worker.give(queue.pop(0))
+        else:
+            worker.current = None
+            worker.finish()
+
+    workers = [launch() for _ in range(jobs)]
+    for worker in workers:
+        feed(worker)
+    if show_bar:
+        _bar(0, len(ready), 0.0)
+    try:
+        while selector.get_map():
+            for key, _ in selector.select():
+                worker = key.data
+                line = worker.process.stdout.readline()
+                if not line:  # the worker has ended
+                    selector.unregister(worker.process.stdout)
+                    worker.process.wait()
+                    if worker.current is not None:
+                        why = worker.last_words()
+                        results[worker.current].problems.append(
+                            "grading failed: the grading worker stopped while grading this student"
+                            + (f" ({why})" if why else ""))
+                        done += 1
+                        worker.current = None
+                        if queue and restarts < 2 * jobs:
+                            restarts += 1
+                            workers.append(launch())
+                            feed(workers[-1])
+                    continue
+                if not line.startswith("@course "):
+                    continue
+                report = json.loads(line[len("@course "):])
+                if "student" not in report:
+                    continue
+                result = results[report["student"]]
+                result.graded, result.seconds = report["success"], report["seconds"]
+                if not report["success"]:
+                    result.problems.append(_why(report["log"]))
+                result.problems += _warnings(report["log"])
+                done += 1
+                feed(worker)
+                if show_bar:
+                    _bar(done, len(ready), time.perf_counter() - start)
+    finally:
+        for key in list(selector.get_map().values()):
+            key.data.process.kill()
+            key.data.process.wait()
+        selector.close()
+        for worker in workers:
+            worker.log.close()
+    seconds = time.perf_counter() - start
+    if progress:
+        print(f"\r\033[K" if show_bar else "", end="", file=sys.stderr)
+        print(f"graded {len(ready)} notebooks in {seconds:.1f} s "
+              f"({len(ready) / max(seconds, 1e-9):.2f} notebooks/s, {jobs} worker(s))", file=sys.stderr)
     for student in ready:
         if not results[student].graded and not results[student].problems:
             results[student].problems.append("the grading worker stopped before this student")
-    return list(results.values())
 
 
 def _why(log):
@@ -124,7 +409,9 @@ def _bar(done, total, seconds):
     width = 30
     filled = int(width * done / max(total, 1))
     rate = done / seconds if seconds > 0 else 0.0
-    print(f"\rgrading [{'#' * filled}{'.' * (width - filled)}] {done}/{total}  {rate:.2f} notebooks/s",
+    left = (total - done) / rate if rate > 0 else 0.0
+    eta = f"  {left:.0f} s left" if done and done < total else ""
+    print(f"\rgrading [{'#' * filled}{'.' * (width - filled)}] {done}/{total}  {rate:.2f} notebooks/s{eta}\033[K",
           end="", file=sys.stderr, flush=True)
 
 

@@ -1,46 +1,138 @@
-"""One grading worker: ``python -m course.grading.worker ROOT ASSIGNMENT DB_URL STUDENT...``.
+"""One grading worker: ``python -m course.grading.worker ROOT ASSIGNMENT DB_URL``.
 
-Runs nbgrader's own autograde (through its Python API, so nbgrader starts once per
-worker, not once per student) for each student in turn, and prints one JSON line per
-student: ``{"student", "success", "seconds", "log"}``. A student whose grading fails is
-reported and the worker goes on with the next.
+Reads student ids from stdin, one a line, and grades each with nbgrader's own autograde
+(its Python API with the course's ``nbgrader_config.py``, so nbgrader starts once per
+worker, not once per student). For each student it writes one line to stdout:
+``@course {"student", "success", "seconds", "log"}``; a student whose grading fails is
+reported and the worker goes on with the next. Nothing else ever reaches that stdout:
+the worker's own file descriptor 1 points at /dev/null for everything it starts.
+
+What the worker saves per notebook, with scores unchanged (the same preprocessors run):
+- kernels are forks of a warm process (``course.grading.kernels``) and talk over Unix
+  sockets, so a kernel starts in a fraction of the time and never collides with another
+  worker's ports;
+- a kernel is stopped at once when its notebook is done, not asked to shut down;
+- the sandboxes' forkserver starts while nbgrader loads, not during the first student.
+This module's own imports are light on purpose: the sandbox processes import it again
+(multiprocessing prepares every child from the parent's ``__main__``).
 """
 import json
+import os
 import sys
 import time
 
-TRANSIENT = ("Kernel didn't respond", "Address already in use", "Kernel died before replying")
+TRANSIENT = ("Kernel didn't respond", "Address already in use", "Kernel died before replying",
+             "database is locked", "could not serialize access", "deadlock detected")
+PREFIX = "@course "
 
 
-def main(root, assignment, db_url, students):
+def _report_channel():
+    """A private copy of stdout for the reports; fd 1 itself then points at /dev/null,
+    so that kernels and sandboxes (which inherit it) cannot write into the reports."""
+    channel = os.fdopen(os.dup(1), "w", buffering=1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.close(devnull)
+    sys.stdout = open(os.devnull, "w")
+    return channel
+
+
+def _grading_environment():
+    """The environment nbgrader gives a kernel while autograding (it sets
+    NBGRADER_EXECUTION around each notebook; set here for the processes started early)."""
+    env = dict(os.environ)
+    env["NBGRADER_EXECUTION"] = "autograde"
+    return env
+
+
+def _start_helpers():
+    """Start the kernel zygote and the sandboxes' forkserver before nbgrader loads."""
+    from . import kernels
+    kernels.start_zygote(_grading_environment())
+    saved = os.environ.get("NBGRADER_EXECUTION")
+    os.environ["NBGRADER_EXECUTION"] = "autograde"  # what a forkserver started mid-grading has
+    try:
+        from multiprocessing import forkserver
+        from . import sandbox
+        sandbox._get_context()
+        forkserver.ensure_running()
+    except Exception:  # the sandbox starts it on first use instead
+        pass
+    finally:
+        if saved is None:
+            os.environ.pop("NBGRADER_EXECUTION", None)
+        else:
+            os.environ["NBGRADER_EXECUTION"] = saved
+
+
+def forked_execute(cls):
+    """``cls`` (an nbgrader Execute preprocessor) with kernels from the zygote, stopped
+    at once after the last cell. Same name, so the configuration of ``cls`` applies."""
+    from .kernels import ForkedKernelManager
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("kernel_manager_class", ForkedKernelManager)
+        kwargs.setdefault("shutdown_kernel", "immediate")
+        cls.__init__(self, *args, **kwargs)
+    return type(cls.__name__, (cls,), {"__init__": __init__, "__module__": cls.__module__})
+
+
+def load_config(root, db_url):
+    from nbgrader.preprocessors import Execute
+    from traitlets.config.loader import PyFileConfigLoader
+    from traitlets.utils.importstring import import_item
+
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
+    config.CourseDirectory.root = str(root)
+    config.CourseDirectory.db_url = db_url
+    if "autograde_preprocessors" in config.Autograde:
+        names = list(config.Autograde.autograde_preprocessors)
+    else:
+        from nbgrader.converters import Autograde
+        names = list(Autograde.autograde_preprocessors.default_value)
+    swapped = []
+    for entry in names:
+        cls = import_item(entry) if isinstance(entry, str) else entry
+        swapped.append(forked_execute(cls) if isinstance(cls, type) and issubclass(cls, Execute) else entry)
+    config.Autograde.autograde_preprocessors = swapped
+    return config
+
+
+def main(root, assignment, db_url):
+    reports = _report_channel()
+    os.chdir(root)
+    _start_helpers()
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
-    from traitlets.config.loader import PyFileConfigLoader
 
-    config = PyFileConfigLoader("nbgrader_config.py", path=root).load_config()
-    config.CourseDirectory.root = root
-    config.CourseDirectory.db_url = db_url
-    coursedir = CourseDirectory(config=config)
-    api = NbGraderAPI(coursedir=coursedir, config=config)
-    for student in students:
-        start = time.perf_counter()
-        for attempt in range(2):
-            try:
-                result = api.autograde(assignment, student, force=True, create=True)
-            except Exception as error:  # nbgrader's own failure is this student's report
-                result = {"success": False, "error": f"{type(error).__name__}: {error}"}
-            log = (result.get("log") or "") + (result.get("error") or "")
-            # Workers start kernels on random TCP ports; on the rare collision between two
-            # workers (nbgrader issue #174) the kernel never answers: try that student again.
-            if result.get("success") or not any(s in log for s in TRANSIENT):
-                break
-        print(json.dumps({
-            "student": student,
-            "success": bool(result.get("success")),
-            "seconds": time.perf_counter() - start,
-            "log": (result.get("log") or "") + (result.get("error") or ""),
-        }), flush=True)
+    config = load_config(root, db_url)
+    api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+    reports.write(PREFIX + json.dumps({"ready": True}) + "\n")
+    try:
+        for line in sys.stdin:
+            student = line.strip()
+            if student:
+                reports.write(PREFIX + json.dumps(grade_one(api, assignment, student)) + "\n")
+    finally:
+        from . import kernels
+        kernels.stop_zygote()
+
+
+def grade_one(api, assignment, student):
+    start = time.perf_counter()
+    for attempt in range(3):
+        try:
+            result = api.autograde(assignment, student, force=True, create=True)
+        except Exception as error:  # nbgrader's own failure is this student's report
+            result = {"success": False, "error": f"{type(error).__name__}: {error}"}
+        log = (result.get("log") or "") + (result.get("error") or "")
+        # A kernel that never answered, or a database busy with another grader: try again.
+        if result.get("success") or not any(s in log for s in TRANSIENT):
+            break
+        time.sleep(0.5 * (attempt + 1))
+    return {"student": student, "success": bool(result.get("success")),
+            "seconds": time.perf_counter() - start, "log": log}
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:])
+    main(sys.argv[1], sys.argv[2], sys.argv[3])

@@ -2,7 +2,7 @@
 import ipywidgets as widgets
 import numpy as np
 
-from ..display import to_png
+from ..display import drawing_skipped, to_png
 from ..plots.batchnorm import spiral, train_network, training_comparison
 
 
@@ -21,6 +21,8 @@ def batchnorm_explorer(scale=0.02, depth=8, steps=100, seed=0):
     picture = widgets.Image(format="png")
 
     def redraw(_change=None):
+        if drawing_skipped():  # nbgrader is grading: nobody sees the picture
+            return
         settings = dict(depth=controls["depth"].value, scale=controls["scale"].value, steps=steps,
                         seed=seed)
         runs = {"without batch norm": train_network(x, y, batchnorm=False, **settings),

@@ -1,7 +1,7 @@
 """Lesson 02 widget: the step size of a finite difference."""
 import ipywidgets as widgets
 
-from ..display import to_png
+from ..display import drawing_skipped, to_png
 from ..plots.chain_rule import EXAMPLES, step_size_view
 
 
@@ -18,6 +18,8 @@ def step_size_explorer(h=0.5, function="sin(x) at x = 1"):
     picture = widgets.Image(format="png")
 
     def redraw(_change=None):
+        if drawing_skipped():  # nbgrader is grading: nobody sees the picture
+            return
         picture.value = to_png(step_size_view(controls["name"].value, controls["h"].value))
 
     for control in controls.values():

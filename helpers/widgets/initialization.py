@@ -1,7 +1,7 @@
 """Lesson 05 widget: a scheme, a depth and an activation; what reaches each layer."""
 import ipywidgets as widgets
 
-from ..display import to_png
+from ..display import drawing_skipped, to_png
 from ..plots.initialization import ACTIVATIONS, SCHEMES, layer_histograms, propagate, std_through_depth
 
 
@@ -20,6 +20,8 @@ def depth_explorer(scheme="Xavier (Glorot)", depth=6, activation="tanh"):
     stds = widgets.Image(format="png")
 
     def redraw(_change=None):
+        if drawing_skipped():  # nbgrader is grading: nobody sees the picture
+            return
         values = {name: control.value for name, control in controls.items()}
         run = propagate(values["scheme"], values["activation"], values["depth"])
         label = f"{values['scheme']}, {values['activation']}"

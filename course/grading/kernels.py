@@ -1,0 +1,347 @@
+"""Kernels forked from a warm process, for grading workers.
+
+A Jupyter kernel normally starts as a new Python process that imports ipykernel,
+IPython, NumPy and Matplotlib before it runs the notebook's first cell: about a second
+of CPU per notebook, more than grading the notebook takes. Here each grading worker
+starts one *zygote*: a process that has imported all of that once and then does nothing
+but fork. Each notebook gets a fresh fork, which runs ``ipykernel_launcher`` exactly as
+``python -m ipykernel_launcher -f <connection file>`` would, in the notebook's directory
+and with the environment nbgrader gives a kernel. The zygote never runs a student's
+code, so no student's state reaches another's kernel; the random generators are
+re-seeded in every fork.
+
+Kernels talk over Unix sockets (ZeroMQ's ``ipc`` transport) at paths unique to the
+worker, so workers never compete for TCP ports (nbgrader issue #174).
+
+:class:`ForkedKernelManager` is an ``AsyncKernelManager`` that launches through the zygote
+when the kernel command is this interpreter's ``-m ipykernel_launcher`` and otherwise
+launches as usual.
+"""
+import itertools
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+
+from jupyter_client.manager import AsyncKernelManager
+
+#: What every lesson's first cell imports, and the kernel's own machinery.
+PRELOAD = (
+    "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger",
+    "IPython", "IPython.display", "numpy", "matplotlib", "matplotlib.figure",
+    "matplotlib.backends.backend_agg", "ipywidgets", "helpers.display",
+)
+#: Packages whose every module is preloaded too (the lessons' plots and widgets).
+PRELOAD_PACKAGES = ("helpers.plots", "helpers.widgets")
+
+
+# The worker's side -------------------------------------------------------------------
+
+class Zygote:
+    """The grading worker's handle on its zygote process."""
+
+    def __init__(self, env=None):
+        self._lock = threading.Lock()
+        requests_read, self._requests = os.pipe()
+        self._replies, replies_write = os.pipe()
+        env = dict(os.environ if env is None else env)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "course.grading.kernels", str(requests_read), str(replies_write)],
+            pass_fds=(requests_read, replies_write), env=env, stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, start_new_session=True)
+        os.close(requests_read)
+        os.close(replies_write)
+        self._buffer = b""
+        self.exits = {}  # pid -> exit code, as the zygote reaps its kernels
+        self.broken = False
+
+    def spawn(self, cmd, cwd, env):
+        """Fork a kernel running ``cmd`` (``python -m ipykernel_launcher ...``); its pid."""
+        request = json.dumps({"argv": list(cmd[3:]), "cwd": str(cwd), "env": dict(env)}) + "\n"
+        with self._lock:
+            try:
+                os.write(self._requests, request.encode())
+                while True:
+                    line = self._line(timeout=60)
+                    if line is None:
+                        raise OSError("the kernel zygote did not answer")
+                    kind, *rest = line.split()
+                    if kind == "pid":
+                        return int(rest[0])
+                    if kind == "error":
+                        raise OSError(f"the kernel zygote could not fork: {' '.join(rest)}")
+            except OSError:
+                self.broken = True
+                raise
+
+    def exit_code(self, pid):
+        """The exit code of a kernel the zygote has reaped, else None."""
+        with self._lock:
+            while pid not in self.exits and self._line(timeout=0) is not None:
+                pass
+        return self.exits.get(pid)
+
+    def _line(self, timeout):
+        """The next reply line other than an exit notice (notices are recorded)."""
+        while True:
+            while b"\n" in self._buffer:
+                line, self._buffer = self._buffer.split(b"\n", 1)
+                kind, *rest = line.decode().split()
+                if kind == "exit":
+                    self.exits[int(rest[0])] = int(rest[1])
+                    if timeout == 0:
+                        return line.decode()
+                    continue
+                return line.decode()
+            if not select.select([self._replies], [], [], timeout)[0]:
+                return None
+            chunk = os.read(self._replies, 65536)
+            if not chunk:
+                self.broken = True
+                return None
+            self._buffer += chunk
+
+    def close(self):
+        for fd in (self._requests, self._replies):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        if self.process.poll() is None:
+            try:
+                self.process.wait(timeout=5)  # it kills its kernels when its requests end
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+class ForkedProcess:
+    """A ``Popen``-like view of a kernel that the zygote forked (not our child: watched
+    through a pidfd, signalled by pid)."""
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid, zygote):
+        self.pid = pid
+        self.zygote = zygote
+        self.returncode = None
+        self._pidfd = os.pidfd_open(pid)
+
+    def poll(self):
+        if self.returncode is None and select.select([self._pidfd], [], [], 0)[0]:
+            code = self.zygote.exit_code(self.pid)
+            self.returncode = code if code is not None else -signal.SIGKILL
+            os.close(self._pidfd)
+        return self.returncode
+
+    def wait(self, timeout=None):
+        if self.returncode is None:
+            if not select.select([self._pidfd], [], [], timeout)[0]:
+                raise subprocess.TimeoutExpired(f"kernel {self.pid}", timeout)
+        return self.poll()
+
+    def send_signal(self, signum):
+        if self.returncode is None:
+            os.kill(self.pid, signum)
+
+    def terminate(self):
+        self.send_signal(signal.SIGTERM)
+
+    def kill(self):
+        self.send_signal(signal.SIGKILL)
+
+
+_zygote = None
+_socket_dir = None
+_counter = itertools.count(1)
+
+
+def start_zygote(env=None):
+    """Start this process's zygote (once); kernels launched by ForkedKernelManager use it."""
+    global _zygote
+    if _zygote is None or _zygote.broken or _zygote.process.poll() is not None:
+        _zygote = Zygote(env)
+    return _zygote
+
+
+def stop_zygote():
+    global _zygote
+    if _zygote is not None:
+        _zygote.close()
+        _zygote = None
+
+
+def _socket_prefix():
+    global _socket_dir
+    if _socket_dir is None:
+        _socket_dir = tempfile.mkdtemp(prefix="course-kernels-")
+    return os.path.join(_socket_dir, f"k{next(_counter)}")
+
+
+class ForkedKernelManager(AsyncKernelManager):
+    """A kernel manager whose Python kernels are forks of the worker's zygote and whose
+    channels are Unix sockets."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.transport = "ipc"
+        self.ip = _socket_prefix()
+
+    def _forkable(self, cmd):
+        return (_zygote is not None and not _zygote.broken and len(cmd) >= 3
+                and os.path.realpath(cmd[0]) == os.path.realpath(sys.executable)
+                and cmd[1:3] == ["-m", "ipykernel_launcher"])
+
+    async def _async_launch_kernel(self, kernel_cmd, **kw):
+        if not self._forkable(kernel_cmd):
+            return await super()._async_launch_kernel(kernel_cmd, **kw)
+        provisioner = self.provisioner
+        env = dict(kw.get("env") or os.environ)
+        cwd = kw.get("cwd") or os.getcwd()
+        pid = _zygote.spawn(kernel_cmd, cwd, env)
+        provisioner.process = ForkedProcess(pid, _zygote)
+        provisioner.pid = provisioner.pgid = pid  # the fork starts its own session
+        provisioner.cwd = cwd
+        self._reconcile_connection_info(provisioner.connection_info)
+
+
+# The zygote's side -------------------------------------------------------------------
+
+def _preload():
+    import importlib
+    import pkgutil
+    for name in PRELOAD:
+        try:
+            importlib.import_module(name)
+        except Exception:  # a module that cannot load here is simply loaded by the kernel
+            pass
+    for package in PRELOAD_PACKAGES:
+        try:
+            module = importlib.import_module(package)
+        except Exception:
+            continue
+        for info in pkgutil.iter_modules(module.__path__, package + "."):
+            try:
+                importlib.import_module(info.name)
+            except Exception:
+                pass
+
+
+def _zygote_main(requests_fd, replies_fd):
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # ipykernel reads JPY_PARENT_PID when it is imported; a fork's parent is this process.
+    os.environ["JPY_PARENT_PID"] = str(os.getpid())
+    # what ipykernel's kernel spec gives a Python kernel, read by debugpy when imported
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    _preload()
+    children = set()
+    requests = os.fdopen(requests_fd, "rb", buffering=0)
+    buffer = b""
+
+    def reply(text):
+        try:
+            os.write(replies_fd, (text + "\n").encode())
+        except OSError:  # the worker has gone: its kernels go too (below)
+            raise SystemExit(0) from None
+
+    def reap():
+        while children:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                children.clear()
+                return
+            if pid == 0:
+                return
+            children.discard(pid)
+            reply(f"exit {pid} {os.waitstatus_to_exitcode(status)}")
+
+    try:
+        while True:
+            ready = select.select([requests], [], [], 0.2)[0]
+            reap()
+            if not ready:
+                continue
+            chunk = requests.read(65536)
+            if not chunk:
+                break
+            buffer += chunk
+            while b"\n" in buffer:
+                line, buffer = buffer.split(b"\n", 1)
+                request = json.loads(line)
+                try:
+                    pid = os.fork()
+                except OSError as error:
+                    reply(f"error {error}")
+                    continue
+                if pid == 0:
+                    _kernel_main(request, (requests_fd, replies_fd))  # never returns
+                children.add(pid)
+                reply(f"pid {pid}")
+    finally:
+        for pid in list(children):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        for pid in list(children):
+            try:
+                os.waitpid(pid, 0)
+            except OSError:
+                pass
+
+
+def _kernel_main(request, inherited_fds):
+    """In the fork: become ``python -m ipykernel_launcher <argv>``; never returns."""
+    code = 1
+    try:
+        for fd in inherited_fds:
+            os.close(fd)
+        os.setsid()
+        for signum in (signal.SIGTERM, signal.SIGCHLD, signal.SIGPIPE):
+            signal.signal(signum, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        devnull = os.open(os.devnull, os.O_RDWR)
+        os.dup2(devnull, 0)
+        os.close(devnull)
+        cwd = request["cwd"]
+        os.chdir(cwd)
+        env = dict(request["env"])
+        env["JPY_PARENT_PID"] = str(os.getppid())
+        os.environ.clear()
+        os.environ.update(env)
+        sys.path[0] = cwd  # as `python -m` puts the working directory first
+        import random
+        random.seed()
+        if "numpy" in sys.modules:
+            sys.modules["numpy"].random.seed()
+        sys.argv = ["ipykernel_launcher", *request["argv"]]
+        import runpy
+        try:
+            runpy.run_module("ipykernel_launcher", run_name="__main__", alter_sys=True)
+            code = 0
+        except SystemExit as done:
+            code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+        import atexit
+        atexit._run_exitfuncs()
+    except BaseException:  # noqa: BLE001 (the fork must never return into the zygote)
+        try:
+            import traceback
+            traceback.print_exc()
+        except BaseException:
+            pass
+    finally:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except BaseException:
+            pass
+        os._exit(code)
+
+
+if __name__ == "__main__":
+    _zygote_main(int(sys.argv[1]), int(sys.argv[2]))
