@@ -1,0 +1,569 @@
+# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# # Lesson 09 (capstone): Handwritten digits
+#
+# The first seed article motivated forward and backward propagation with a network that
+# recognises handwritten digits: "as the input image propagates forward through the
+# layers, ... the final layer's output corresponds to the predicted digit". In this lesson
+# you build that network for real, from the pieces of lessons 01 to 08, train it on real
+# handwriting and measure how well it reads digits it has never seen. You will write:
+#
+# 1. `predict(model, x)`: the digit a trained network sees in each image,
+# 2. `train_classifier(x_train, y_train, rng)`: He initialization, dense layers, ReLU,
+#    softmax cross-entropy, backpropagation and Adam on mini-batches, assembled into one
+#    training run.
+#
+# Your classifier must read at least 95% of the held-out test digits correctly. Then you
+# will look at what it gets wrong, and race it against the neural network of
+# scikit-learn, a widely used machine-learning library, on the same data.
+#
+# **How this notebook works.** Run the cells from top to bottom (Shift+Enter). Cells that
+# say `# YOUR CODE HERE` are yours: replace `raise NotImplementedError()` with your code.
+# The cell after each of them tests your function; if a test fails, its message says what
+# went wrong and on which input. When the graders mark your notebook they also run hidden
+# tests on other inputs, so make your function correct, not just the example. Click
+# **Validate** in the toolbar to run every test at once before you submit.
+#
+# **Each answer cell is graded on its own**, in a fresh Python with `np` (NumPy)
+# available. So everything your function needs (another import, a helper function of your
+# own) must be inside its answer cell. Section 3 says why, in this lesson, you should also
+# write the small pieces from earlier lessons into your answer rather than call the
+# course's versions.
+
+# %% nbgrader={"grade": false, "grade_id": "setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
+import time
+
+import numpy as np
+
+from helpers.digits import load_split
+from helpers.display import show
+from helpers.plots.capstone import (confusion_matrix, digit_gallery, learning_curves,
+                                    misclassified_gallery)
+from helpers.widgets.capstone import TrainingMonitor, digit_browser
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "data", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## 1. The digits
+#
+# scikit-learn ships a small data set of handwritten digits inside the package (no
+# download): 1797 grey-scale images of $8 \times 8$ pixels, written by 43 people and
+# scanned, each labelled with its digit 0 to 9, about 180 of each. Every pixel is an
+# integer intensity from 0 (white) to 16 (black).
+#
+# The network reads an image as a row of $8 \times 8 = 64$ numbers, and we divide them by
+# 16 so that each lies in $[0, 1]$. That is lesson 01's lesson about the patient: inputs
+# of a few units at most keep the first layer's pre-activations in the range where the
+# network can learn. The scaling is a fixed rule that looks at no data, so it tells the
+# network nothing about the digits it will be tested on.
+#
+# **Three parts, three jobs.** A network can learn its training examples by heart, so its
+# accuracy on them says little about new handwriting. The digits are therefore split once,
+# in a fixed way that every student and every test shares (`helpers.digits` documents it:
+# a shuffle with a fixed seed, stratified so that each part holds each digit 29 to 31
+# times in 300):
+#
+# | part | digits | used for |
+# |---|---|---|
+# | training | 1197 | fitting the weights |
+# | validation | 300 | choosing the settings: epochs, learning rate, network size |
+# | test | 300 | one final measurement, after every choice is made |
+#
+# Why not choose the settings on the test digits? Every choice made by looking at a set of
+# digits fits the model a little to those digits. After many such choices, accuracy on
+# that set is optimistic. The test set stays honest only if nothing was ever chosen with
+# it.
+
+# %% nbgrader={"grade": false, "grade_id": "data_demo", "locked": true, "schema_version": 3, "solution": false, "task": false}
+split = load_split()
+for part in ("train", "val", "test"):
+    x_part, y_part = getattr(split, f"x_{part}"), getattr(split, f"y_{part}")
+    print(f"{part:>5}: x {x_part.shape}, y {y_part.shape}, digits per class {np.bincount(y_part)}")
+print(f"pixel values from {split.x_train.min()} to {split.x_train.max()}")
+show(digit_gallery(split.x_train[:20], [str(label) for label in split.y_train[:20]],
+                   title="the first 20 training digits and their labels"))
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "model", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## 2. The network, and how it predicts
+#
+# The classifier is lesson 01's network with lesson 04's activations. With
+# $a^{(0)} = x$, the batch of images (shape $(N, 64)$), layer $l = 1, \dots, L$ computes
+#
+# $$
+# z^{(l)} = a^{(l-1)} W_l + b_l, \qquad
+# a^{(l)} = \operatorname{ReLU}\left(z^{(l)}\right) \quad\text{for } l < L,
+# $$
+#
+# and the last layer has no activation: its output $s = z^{(L)}$, of shape $(N, 10)$,
+# holds one **score** (logit) per class. The softmax of lesson 04 turns a row of scores
+# into probabilities,
+#
+# $$
+# p_{nk} = \frac{e^{s_{nk}}}{\sum_{j=0}^{9} e^{s_{nj}}},
+# $$
+#
+# and the **prediction** for image $n$ is the class with the largest score,
+# $\hat y_n = \arg\max_k s_{nk}$. The softmax is not needed for that: $e^s$ grows with
+# $s$ and every entry of a row is divided by the same sum, so the largest score always has
+# the largest probability.
+#
+# **The model is plain data.** A trained network is nothing but its weights and biases, so
+# in this lesson a model is the dictionary
+#
+# ```python
+# model = {"weights": [W1, W2, ..., WL], "biases": [b1, b2, ..., bL]}
+# ```
+#
+# of NumPy arrays, `W_l` of shape $(D_{l-1}, D_l)$ and `b_l` of shape $(D_l,)$, with
+# $D_0 = 64$ pixels and $D_L = 10$ classes. Any number of hidden layers of any size will
+# do. Keep it to dictionaries, lists and arrays, with no objects of classes of your own:
+# while your notebook is graded, your answer runs in a separate process and only plain
+# data comes back from it. And because the form is agreed, the course can read your
+# model too: the tests of `train_classifier` judge your model with the course's
+# `predict`, and the tests of `predict` give it models made by hand, so a mistake in one
+# function never costs you points in the other.
+#
+# ### Worked example
+#
+# A tiny network with $D_0 = 3$ inputs, two hidden units and four classes:
+#
+# $$
+# W_1 = \begin{pmatrix} 1 & -1 \\ 0 & 2 \\ 1 & 0 \end{pmatrix}, \quad b_1 = (0, -1), \qquad
+# W_2 = \begin{pmatrix} 1 & 0 & -4 & 2 \\ 0 & 3 & 1 & -1 \end{pmatrix}, \quad
+# b_2 = (-3, -2, -1, -4).
+# $$
+#
+# - $x = (1, 0, 2)$: $z^{(1)} = (1 + 0 + 2,\; -1 + 0 + 0) + (0, -1) = (3, -2)$, so
+#   $a^{(1)} = (3, 0)$. The scores are $3 \cdot (1, 0, -4, 2) + b_2 = (0, -2, -13, 2)$:
+#   class **3**.
+# - $x = (0, 1, -1)$: $z^{(1)} = (-1, 2) + (0, -1) = (-1, 1)$, so $a^{(1)} = (0, 1)$, and
+#   the scores are $(0, 3, 1, -1) + b_2 = (-3, 1, 0, -5)$: class **1**. Without the ReLU,
+#   $a^{(1)} = (-1, 1)$ would give $(-4, 1, 4, -7)$ and class 2: the activation matters.
+# - $x = (0, 0, 0)$: $a^{(1)} = \operatorname{ReLU}(b_1) = (0, 0)$, so the scores are $b_2$
+#   itself, $(-3, -2, -1, -4)$: class **2**. Every score is negative, which is fine. A
+#   ReLU on the scores would turn them all into 0, and the argmax could no longer tell
+#   the classes apart: this is why the last layer has none.
+#
+# **Exercise 1 (3 points).** Write `predict(model, x)`: the forward pass with a ReLU after
+# every layer but the last, then the class of the largest score in each row. Return an
+# integer array of shape $(N,)$ (`np.argmax` gives integers). A loop over the layers is
+# expected; no loop over the samples.
+
+# %% nbgrader={"grade": false, "grade_id": "predict", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def predict(model, x):
+    """The class with the largest score for each input.
+
+    model: {"weights": [W1, ..., WL], "biases": [b1, ..., bL]}, W_l of shape
+        (D_(l-1), D_l) and b_l of shape (D_l,); a ReLU follows every layer but the last
+    x: array of shape (N, D_0), one input per row
+    returns: integer array of shape (N,), the index of the largest of each row's D_L scores
+    """
+    ### BEGIN SOLUTION
+    weights, biases = model["weights"], model["biases"]
+    a = x
+    for W, b in zip(weights[:-1], biases[:-1]):
+        a = np.maximum(a @ W + b, 0.0)  # hidden layers: (N, D_l-1) @ (D_l-1, D_l)
+    scores = a @ weights[-1] + biases[-1]  # the last layer: scores, no activation
+    return np.argmax(scores, axis=1)  # (N,)
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "test_predict", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+from helpers.check import check_example
+
+model = {"weights": [np.array([[1.0, -1.0], [0.0, 2.0], [1.0, 0.0]]),
+                     np.array([[1.0, 0.0, -4.0, 2.0], [0.0, 3.0, 1.0, -1.0]])],
+         "biases": [np.array([0.0, -1.0]), np.array([-3.0, -2.0, -1.0, -4.0])]}
+x = np.array([[1.0, 0.0, 2.0], [0.0, 1.0, -1.0], [0.0, 0.0, 0.0]])
+check_example("predict", predict, (model, x), expected=np.array([3, 1, 2]))
+print("predict: the worked example passes.")
+
+# %% nbgrader={"grade": true, "grade_id": "test_predict_more", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+from helpers.check import check_example
+
+# One layer and no hidden layer, so no ReLU at all; one input, x = (1, 2):
+# scores = (-1 - 2, 0 - 4, 1 - 2) + (0, 0, 0.5) = (-3, -4, -0.5), class 2.
+one_layer = {"weights": [np.array([[-1.0, 0.0, 1.0], [-1.0, -2.0, -1.0]])],
+             "biases": [np.array([0.0, 0.0, 0.5])]}
+check_example("predict", predict, (one_layer, np.array([[1.0, 2.0]])), expected=np.array([2]))
+# The hidden tests below run when your notebook is graded: random networks of several
+# depths and widths, and a network trained on the digits.
+### BEGIN HIDDEN TESTS
+from helpers import reference
+from helpers.check import check_reference
+from helpers.digits import load_split
+
+rng = np.random.default_rng(909)
+for sizes, n in [([64, 128, 10], 7), ([5, 7, 3], 6), ([4, 3], 5), ([6, 8, 8, 8, 2], 9), ([3, 1, 4], 1)]:
+    random_model = {"weights": [rng.normal(size=(d_in, d_out)) for d_in, d_out in zip(sizes, sizes[1:])],
+                    "biases": [rng.normal(size=d_out) for d_out in sizes[1:]]}
+    check_reference("predict", predict, (random_model, rng.normal(size=(n, sizes[0]))))
+digits = load_split()
+trained = reference.train_classifier(digits.x_train, digits.y_train, np.random.default_rng(919))
+check_reference("predict", predict, (trained, digits.x_test))
+### END HIDDEN TESTS
+print("predict: a network without hidden layers passes.")
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "training", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## 3. Training: the pieces, assembled
+#
+# Training looks for the weights that make the mean cross-entropy of the training digits
+# small. Every piece comes from an earlier lesson; here they are in the order a training
+# run uses them.
+#
+# **Initialization (lesson 05).** Each weight matrix is drawn from He's normal
+# distribution, $W_l \sim \mathcal N\!\left(0, \tfrac{2}{D_{l-1}}\right)$, made for ReLU
+# layers; the biases start at 0. Random, so that the hidden units start different (with
+# equal weights they would stay copies of one another forever), and at this scale so that
+# the activations keep their size through the layers.
+#
+# **Mini-batches and epochs (lesson 07).** One **epoch** is one pass over the training
+# digits: shuffle them (`order = rng.permutation(N)`), cut the shuffled order into
+# batches of $B$ (the last one may be smaller), and take one step per batch. The images
+# and labels must be shuffled with the same order, or they no longer match.
+#
+# **Forward pass (lessons 01 and 04),** as in section 2, keeping every layer's input
+# $a^{(l-1)}$, since the backward pass needs them.
+#
+# **Loss and its gradient (lesson 06).** The mean softmax cross-entropy of a batch is
+# $\mathcal L = -\frac{1}{B} \sum_{n} \log p_{n, y_n}$, and its gradient with respect to
+# the scores is the probabilities minus the one-hot labels, divided by the batch size:
+#
+# $$
+# \frac{\partial \mathcal L}{\partial s_{nk}} = \frac{1}{B}\left(p_{nk} - [k = y_n]\right),
+# $$
+#
+# where $[k = y_n]$ is 1 for the true class and 0 elsewhere. In NumPy: compute `p`, then
+# subtract 1 at each row's true class with `p[np.arange(B), y] -= 1` (this is one entry
+# per row; `p[:, y]` would be whole columns), then divide by $B$. Subtract each row's
+# maximum score before the exponential (lesson 04), or large scores overflow.
+#
+# **Backward pass (lesson 03).** Write $\delta^{(l)} = \partial \mathcal L / \partial
+# z^{(l)}$, starting with $\delta^{(L)} = \partial \mathcal L / \partial s$. For each
+# layer, from the last to the first:
+#
+# $$
+# \frac{\partial \mathcal L}{\partial W_l} = \left(a^{(l-1)}\right)^{\!\top} \delta^{(l)}, \qquad
+# \frac{\partial \mathcal L}{\partial b_l} = \sum_{n} \delta^{(l)}_{n}, \qquad
+# \delta^{(l-1)} = \left(\delta^{(l)} W_l^\top\right) \odot \left[z^{(l-1)} > 0\right].
+# $$
+#
+# The first two are `dense_backward`'s `dW` and `db`; the last is its `dx` followed by
+# `relu_backward` (ReLU's derivative is 1 where its input is positive, 0 elsewhere).
+# Shapes: $(D_{l-1}, B) \cdot (B, D_l) \to (D_{l-1}, D_l)$, the shape of $W_l$.
+#
+# **Update (lesson 07).** Adam, one step per batch for every parameter, with its own $m$
+# and $v$ (zeros at the start) and the step counter $t$ starting at **1**. Adam suits this
+# task: one learning rate fits every layer, since each coordinate's step is about
+# $\eta$ whatever the size of its gradient.
+#
+# A first run with $B = 32$, one hidden layer of 128 units, $\eta = 0.01$ and 20 epochs
+# takes 760 steps and reaches about 97% on the validation digits.
+#
+# ### Write the pieces into your answer
+#
+# You could call the course's `dense_forward`, `relu_backward`, `adam_step` and the rest
+# from `helpers.reference`. Don't, here: while your notebook is graded, your answer runs
+# in a separate process, and every call of a course function crosses to the grader and
+# back, which costs a few milliseconds. A training run makes thousands of such calls and
+# would take a minute instead of a tenth of a second (the test below counts them and
+# tells you). `he_init` and `xavier_init` cannot even receive your `rng` there. Each
+# piece is one to three lines: write them inline, or as small functions inside
+# `train_classifier`.
+#
+# ### What train_classifier must do
+#
+# - take all its randomness from `rng` (the initial weights and every shuffle), so that
+#   the same seed trains the same model; nothing from `np.random.randn` or other global
+#   state;
+# - leave `x_train` and `y_train` unchanged (`rng.shuffle(x_train)` would change the
+#   caller's array: shuffle an index instead);
+# - return the model in the form of section 2;
+# - finish a training run within 10 s (the solution needs well under a second), with
+#   everything vectorised over the batch. Loops over epochs, batches and layers are
+#   expected.
+#
+# The stub below also takes the settings as keyword arguments, with defaults that work,
+# and a `callback`: if it is not `None`, call `callback(epoch, model)` at the end of each
+# epoch (epochs counted from 1), with the model in the form of section 2. The tests call
+# `train_classifier(x_train, y_train, rng)` only; the settings and the callback are for
+# section 4, which trains your network while it shows the progress, and for section 6,
+# which gives scikit-learn the same settings.
+#
+# **Exercise 2 (4 points).** Write `train_classifier`. The tests train it on the 1197
+# training digits and need at least 95% on the validation digits (seed 0), the same model
+# from the same seed and another from another seed, and, hidden, at least 95% on the test
+# digits for other seeds. Aim for 96% or more on the validation digits, so that a
+# different seed cannot push you under the bar.
+
+# %% nbgrader={"grade": false, "grade_id": "train_classifier", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def train_classifier(x_train, y_train, rng, hidden=(128,), epochs=20, batch_size=32, lr=0.01,
+                     callback=None):
+    """Train a ReLU network with softmax cross-entropy, mini-batches and Adam.
+
+    x_train: array of shape (N, 64), one digit per row, values in [0, 1]
+    y_train: integer array of shape (N,), the labels 0 to 9
+    rng: numpy.random.Generator, the only source of randomness
+    hidden: the sizes of the hidden layers; epochs: passes over the data;
+    batch_size: samples per step; lr: Adam's learning rate
+    callback: None, or a function to call as callback(epoch, model) after each epoch
+    returns: model, {"weights": [W1, ..., WL], "biases": [b1, ..., bL]}, W_l of shape
+        (D_(l-1), D_l) and b_l of shape (D_l,), D_0 = 64 and D_L = 10
+    """
+    ### BEGIN SOLUTION
+    n, d = x_train.shape
+    sizes = [d, *hidden, 10]
+    shapes = [shape for fan_in, fan_out in zip(sizes, sizes[1:])
+              for shape in ((fan_in, fan_out), (fan_out,))]
+    # Every parameter lives in one flat vector theta, and W1, b1, W2, ... are reshaped views
+    # of its slices (a view shares the memory); the gradients likewise in grad. Adam works
+    # elementwise, so one Adam step on theta updates every parameter at once.
+    theta = np.zeros(sum(int(np.prod(shape)) for shape in shapes))
+    grad = np.zeros_like(theta)
+
+    def views(flat):
+        arrays, offset = [], 0
+        for shape in shapes:
+            size = int(np.prod(shape))
+            arrays.append(flat[offset:offset + size].reshape(shape))
+            offset += size
+        return arrays[0::2], arrays[1::2]  # (weights, biases)
+
+    weights, biases = views(theta)
+    dweights, dbiases = views(grad)
+    for W in weights:  # He initialization, N(0, 2 / fan_in); the biases start at 0
+        W[...] = rng.normal(0.0, np.sqrt(2.0 / W.shape[0]), size=W.shape)
+
+    def gradients(xb, yb):
+        """Backpropagation of the batch's mean cross-entropy, into dweights and dbiases."""
+        activations = [xb]  # each layer's input; then the scores
+        for layer, (W, b) in enumerate(zip(weights, biases)):
+            z = activations[-1] @ W + b  # (B, D_l-1) @ (D_l-1, D_l) -> (B, D_l)
+            if layer < len(weights) - 1:
+                np.maximum(z, 0.0, out=z)  # ReLU, in place: z is a new array
+            activations.append(z)
+        dz = activations.pop()  # the scores become dL/dscores = (softmax - one_hot) / B
+        dz -= dz.max(axis=1, keepdims=True)
+        np.exp(dz, out=dz)
+        dz /= dz.sum(axis=1, keepdims=True)
+        dz[np.arange(len(yb)), yb] -= 1.0
+        dz /= len(yb)
+        for layer in range(len(weights) - 1, -1, -1):
+            a = activations[layer]
+            np.matmul(a.T, dz, out=dweights[layer])  # (D_l-1, B) @ (B, D_l)
+            np.sum(dz, axis=0, out=dbiases[layer])
+            if layer > 0:
+                dz = dz @ weights[layer].T  # (B, D_l) @ (D_l, D_l-1)
+                dz *= a > 0  # ReLU's derivative: 1 where its output is positive
+
+    m, v = np.zeros_like(theta), np.zeros_like(theta)
+    beta1, beta2, eps = 0.9, 0.999, 1e-8
+    t = 0
+    for epoch in range(1, epochs + 1):
+        order = rng.permutation(n)  # a new shuffle every epoch, the same for x and y
+        xs, ys = x_train[order], y_train[order]
+        for start in range(0, n, batch_size):
+            gradients(xs[start:start + batch_size], ys[start:start + batch_size])
+            t += 1  # Adam counts its steps from 1
+            m = beta1 * m + (1 - beta1) * grad
+            v = beta2 * v + (1 - beta2) * grad ** 2
+            # in place, so that weights and biases (views of theta) see the step
+            theta -= lr * (m / (1 - beta1 ** t)) / (np.sqrt(v / (1 - beta2 ** t)) + eps)
+        if callback is not None:
+            callback(epoch, {"weights": weights, "biases": biases})
+    return {"weights": [W.copy() for W in weights], "biases": [b.copy() for b in biases]}
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "test_train_classifier", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+from helpers.check_capstone import check_classifier
+
+# Train on the 1197 training digits with np.random.default_rng(0); then at least 95% of the
+# 300 validation digits must be classified right (read by the course's predict).
+check_classifier("train_classifier", train_classifier, seed=0, split="validation")
+print("train_classifier: at least 95% on the validation digits.")
+
+# %% nbgrader={"grade": true, "grade_id": "test_train_classifier_more", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+from helpers.check_capstone import check_classifier, check_reproducible
+
+# Seed 1 twice gives the same model, seed 2 another: all the randomness comes from rng.
+check_reproducible("train_classifier", train_classifier, seed=1)
+# The hidden tests below run when your notebook is graded: at least 95% on the test
+# digits, for other seeds.
+### BEGIN HIDDEN TESTS
+for seed in (901, 902):
+    check_classifier("train_classifier", train_classifier, seed=seed, split="test")
+### END HIDDEN TESTS
+print("train_classifier: the same seed trains the same model, another seed another.")
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "watch", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## 4. Watching it learn
+#
+# The cell below trains your network with the settings of section 3 and shows its
+# progress while it trains: a progress bar with the latest losses, and the **learning
+# curves**, the loss and the accuracy after every epoch on the training digits and on the
+# validation digits. (The monitor is your `callback`. It redraws the curves at most once
+# a second, so a fast training shows only the final picture; try `epochs=200` to watch.)
+
+# %% nbgrader={"grade": false, "grade_id": "watch_demo", "locked": true, "schema_version": 3, "solution": false, "task": false} course={"timeout": 60}
+HIDDEN, EPOCHS, BATCH_SIZE, LEARNING_RATE = (128,), 20, 32, 0.01
+
+with TrainingMonitor(split, epochs=EPOCHS) as monitor:
+    model = train_classifier(split.x_train, split.y_train, np.random.default_rng(0), hidden=HIDDEN,
+                             epochs=EPOCHS, batch_size=BATCH_SIZE, lr=LEARNING_RATE, callback=monitor)
+history = monitor.history
+best = int(np.argmin(history["val_loss"]))
+print(f"lowest validation loss {history['val_loss'][best]:.3f} after epoch {history['epoch'][best]}; "
+      f"after the last epoch {history['val_loss'][-1]:.3f}")
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "watch_discussion", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# What the curves show (for the solution; yours will be similar):
+#
+# - The **training** loss falls all the time, on a log scale almost steadily: after a few
+#   epochs the network classifies every training digit right, and then it keeps making
+#   its correct answers more confident.
+# - The **validation** loss falls quickly, then levels off and creeps up again in the
+#   last epochs. The network has started to fit peculiarities of its 1197 training
+#   digits that do not carry over to new handwriting: **overfitting**.
+# - The validation **accuracy** stops improving around the same time, and wobbles by a
+#   digit or two from epoch to epoch.
+#
+# **A misconception: a lower training loss means a better model.** It does not: the
+# training loss measures how well the network fits the digits it learns from, the only
+# ones it cannot be judged on. Decisions (how many epochs, how large a network, which
+# learning rate) are made on the validation curves. Here, training longer than about 15
+# epochs buys nothing; stopping where the validation loss is lowest is called **early
+# stopping**.
+#
+# Two more things the curves tell apart: a validation loss that never falls at all points
+# to a bug, not to overfitting (check the gradient with lesson 02's numerical gradient on
+# a tiny network); a training loss that grows, or turns into `nan`, means too large a
+# learning rate or an update that goes the wrong way.
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "evaluate", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## 5. The test digits: what it gets right, and what not
+#
+# With every choice made, the network meets the 300 test digits, once. The **confusion
+# matrix** counts, for every true class (row) and predicted class (column), how many test
+# digits landed there: the diagonal holds the correct answers (green), everything else is
+# a mistake (red, the darker the more). Below it are the misclassified digits themselves,
+# each titled "true -> predicted".
+
+# %% nbgrader={"grade": false, "grade_id": "evaluate_demo", "locked": true, "schema_version": 3, "solution": false, "task": false}
+test_predictions = predict(model, split.x_test)
+test_accuracy = np.mean(test_predictions == split.y_test)
+print(f"test accuracy: {test_accuracy:.1%} ({np.sum(test_predictions != split.y_test)} of "
+      f"{len(split.y_test)} digits wrong)")
+show(confusion_matrix(split.y_test, test_predictions))
+show(misclassified_gallery(split.x_test, split.y_test, test_predictions))
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "evaluate_discussion", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# The mistakes are not random: they are digits that share strokes at $8 \times 8$ pixels,
+# such as a 3 whose top is closed into a 5, an 8 drawn so thin that little is left but a
+# 1, a 4 whose left stroke almost closes into a 9. Several of them are hard for a person
+# too. A network that only sees 64 numbers knows nothing about strokes or shapes; it has
+# learned which pixels tend to be dark for which digit, and these digits sit near the
+# border between two classes.
+#
+# ### Explore: the network's confidence
+#
+# The widget shows one test digit at a time, and the probability (the softmax of the
+# scores) that your network gives each class: green when the most probable class is
+# right, red when it is wrong, with the true class outlined. Tick the box to step through
+# the misclassified digits only. Try these:
+#
+# - Most correct digits get a probability above 0.99. Find a correct one that is less
+#   sure: what does its runner-up look like?
+# - Among the mistakes, is the true class usually the network's second choice?
+# - Is the network ever very sure (probability above 0.9) and wrong? Would you have read
+#   that digit right?
+
+# %% nbgrader={"grade": false, "grade_id": "widget", "locked": true, "schema_version": 3, "solution": false, "task": false}
+digit_browser(model, split.x_test, split.y_test)
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "sklearn", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## 6. Against scikit-learn
+#
+# scikit-learn's `MLPClassifier` ("multi-layer perceptron") is the same kind of network:
+# dense layers, ReLU, softmax cross-entropy, mini-batches, Adam. Given the same settings
+# as yours (the hidden layer sizes, the batch size, the learning rate, the number of
+# epochs, and no extra penalty on large weights: `alpha=0`), it solves the same problem
+# in the same way. It differs in details: it draws its initial weights from a uniform
+# distribution of Glorot's scale, biases included, and it stops early when the loss stops
+# improving (switched off here with `tol=0`, so that both train for the same number of
+# epochs).
+#
+# The cell below trains each three times with different seeds and reports the median
+# time and the mean test accuracy. (The table compares *your* `train_classifier`; if you
+# changed the settings in section 4, scikit-learn gets yours.)
+
+# %% nbgrader={"grade": false, "grade_id": "sklearn_demo", "locked": true, "schema_version": 3, "solution": false, "task": false} course={"timeout": 60}
+import warnings
+
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.neural_network import MLPClassifier
+
+runs = {"your NumPy network": [], "scikit-learn's MLPClassifier": []}
+for seed in range(3):
+    start = time.perf_counter()
+    mine = train_classifier(split.x_train, split.y_train, np.random.default_rng(seed), hidden=HIDDEN,
+                            epochs=EPOCHS, batch_size=BATCH_SIZE, lr=LEARNING_RATE)
+    seconds = time.perf_counter() - start
+    runs["your NumPy network"].append((seconds, np.mean(predict(mine, split.x_test) == split.y_test)))
+
+    theirs = MLPClassifier(hidden_layer_sizes=HIDDEN, activation="relu", solver="adam", alpha=0.0,
+                           batch_size=BATCH_SIZE, learning_rate_init=LEARNING_RATE, max_iter=EPOCHS,
+                           shuffle=True, tol=0.0, n_iter_no_change=EPOCHS, random_state=seed)
+    with warnings.catch_warnings():  # "maximum iterations reached": we asked for exactly that
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        start = time.perf_counter()
+        theirs.fit(split.x_train, split.y_train)
+        seconds = time.perf_counter() - start
+    runs["scikit-learn's MLPClassifier"].append((seconds, theirs.score(split.x_test, split.y_test)))
+
+print(f"{len(split.y_train)} training digits, hidden layers {HIDDEN}, {EPOCHS} epochs, batches of "
+      f"{BATCH_SIZE}, Adam with learning rate {LEARNING_RATE}; 3 runs each\n")
+print(f"{'':<30}{'training time (median)':>24}{'test accuracy (mean)':>23}")
+for name, results in runs.items():
+    seconds, accuracies = zip(*results)
+    print(f"{name:<30}{np.median(seconds):>22.3f} s{np.mean(accuracies):>22.1%}")
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "sklearn_discussion", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# The accuracies agree to within a digit or two of the 300: the same maths reaches the
+# same place. The time may surprise you. With the solution's `train_classifier` the NumPy
+# network trains about twice as fast as scikit-learn's (the course's benchmark,
+# `benchmarks/capstone_vs_sklearn.py`, measures it over many runs). Neither does more
+# arithmetic than the other; the difference is what happens around it. With batches of
+# 32 and a layer of 128 units, one step's matrix products take a few microseconds, and
+# the Python around them costs as much or more: scikit-learn is a general tool that, at
+# every step, also computes the value of the loss, handles its regularisation term and
+# updates each layer's arrays through a general optimizer; the solution keeps every
+# parameter in one array and updates it with one Adam step. Use the library in
+# practice: it is tested, flexible, and offers early stopping, regularisation and more.
+# But there is no magic inside it: it is the network you just wrote.
+#
+# ## Summary
+#
+# - The digits are split once into training, validation and test parts: fit on the
+#   first, choose on the second, measure once on the third.
+# - A classifier's model is its weights and biases; `predict` is the forward pass, with a
+#   ReLU after every hidden layer and none on the scores, then the argmax of each row (the
+#   softmax does not change which score is largest).
+# - Training assembles the whole course: He initialization, shuffled mini-batches, the
+#   forward pass, the softmax cross-entropy gradient $(p - \text{one-hot}) / B$,
+#   backpropagation through dense layers and ReLU, and Adam with its step counter from 1.
+# - The learning curves tell fitting from generalising: the training loss keeps falling
+#   while the validation loss turns up when the network starts to overfit.
+# - A confusion matrix and the misclassified digits show *which* mistakes a classifier
+#   makes; they are rarely random.
+# - A library's network is the same network: given the same settings it reaches the same
+#   accuracy, and a lean NumPy loop can even be faster on a small problem.
+#
+# This is the end of the course. From here, the same pieces scale up: more layers,
+# convolutions that share weights across an image, and frameworks that compute the
+# backward pass for you. You now know what they compute.

@@ -1,0 +1,432 @@
+"""The checks for lesson 09's ``train_classifier``.
+
+Training is random, so :func:`helpers.check.check_reference` (which compares values) does
+not fit: a correct answer may use another architecture, other settings, another order of
+random draws, and reach a different model. These checks look at what every correct answer
+shares. :func:`check_classifier` trains it once on the training digits of
+:func:`helpers.digits.load_split` with ``np.random.default_rng(seed)`` and checks that
+
+- it returns, within ``TRAINING_SECONDS``, a model of the agreed form: a dict
+  ``{"weights": [W1, ..., WL], "biases": [b1, ..., bL]}`` of float arrays whose shapes
+  chain from 64 pixels to 10 classes, with finite values;
+- that model, read by the reference ``predict`` (a ReLU after every layer but the last,
+  then the class with the largest score), classifies at least ``MIN_ACCURACY`` of the
+  validation or test digits correctly;
+- it left its inputs alone.
+
+:func:`check_reproducible` checks that its randomness comes from ``rng`` alone: two runs
+with generators of the same seed give the same model, a generator of another seed another.
+
+A failing model is examined for the symptoms of the common ways training goes wrong, each
+reported in words: values that are not finite (training blew up), hidden units that are
+copies of each other (they started equal), a loss worse than guessing (the updates go up
+the gradient), or an accuracy that is low on the training digits as well (too little
+training) or only on the others (memorising). Each catalogued mistake of the function is
+then run on the same input, and the first one that fails in the same way (the same
+exception, the same problem with the model's form, the same symptom; a low accuracy
+without another symptom only when its model is the same) is named.
+
+While grading, the function may run in a sandbox process (``course.grading``), which
+:func:`helpers.check.run` hides behind the same interface. There, every call of one of the
+course's functions from earlier lessons crosses to the grader and back, which costs
+milliseconds; a training loop makes thousands of them. So in the notebook, where such
+calls are free, the check counts them and fails a run that would be too slow when graded.
+"""
+import contextlib
+import math
+import random
+import sys
+import time
+
+import numpy as np
+
+from . import catalogue
+from .check import _describe_error, _kind, _references_for, run
+from .contracts import contract
+from .contracts.capstone import TRAINING_SECONDS
+from .digits import N_CLASSES, load_split
+
+#: The accuracy a model must reach on the held-out digits.
+MIN_ACCURACY = 0.95
+#: The cross-entropy of guessing every class with probability 1/10: ln 10 = 2.30.
+CHANCE_LOSS = math.log(N_CLASSES)
+#: What one call of an earlier lesson's function costs while graded (it crosses between
+#: processes): measured at 2 to 6 ms for a training step's arrays on a busy 2-core machine.
+REFERENCE_CALL_SECONDS = 0.004
+#: np.random.seed (and random.seed) before the first and the second run of a seed: a
+#: function that draws from a global state gives two different models.
+GLOBAL_SEEDS = (1, 2)
+#: Symptoms with one cause, enough to name a catalogued mistake (see _diagnose).
+SPECIFIC = ("error:", "form:", "mutated:", "symmetric", "irreproducible", "ignores-rng")
+SPLITS = {"validation": ("x_val", "y_val"), "test": ("x_test", "y_test")}
+PIXELS = 64
+
+
+class _Training:
+    """One training run: its Outcome, wall-clock seconds, and calls of the course's functions."""
+
+    def __init__(self, outcome, seconds, calls):
+        self.outcome, self.seconds, self.calls = outcome, seconds, calls
+
+
+def check_classifier(name, fn, seed=0, split="validation", min_accuracy=MIN_ACCURACY):
+    """Train ``fn(x_train, y_train, np.random.default_rng(seed))`` on the training digits and
+    check the model's form and its accuracy on the ``split`` digits ("validation" or "test").
+    Raises ``AssertionError`` with what to fix."""
+    __tracebackhide__ = True  # IPython shows the message, not the harness's frames
+    if split not in SPLITS:  # a broken test, not a student's mistake
+        raise ValueError(f"split must be one of {', '.join(SPLITS)}, not {split!r}")
+    spec = contract(name)
+    with _global_random_states_kept():
+        training = _train(fn, seed, spec, GLOBAL_SEEDS[0])
+        problems, symptom = _problems(training, split, min_accuracy)
+        if not problems:
+            return
+
+        def behaviour(entry):
+            theirs = _train(entry.implementation, seed, spec, GLOBAL_SEEDS[0], count=False)
+            return _problems(theirs, split, min_accuracy)[1], theirs.outcome.value
+
+        known = _diagnose(name, symptom, training.outcome.value, behaviour)
+    raise AssertionError(_message(name, spec, problems, training, seed, known))
+
+
+def check_reproducible(name, fn, seed=1):
+    """Check that ``fn``'s randomness comes from its ``rng`` alone: two runs with
+    ``np.random.default_rng(seed)`` give the same model, one with ``seed + 1`` another.
+    Raises ``AssertionError`` with what to fix."""
+    __tracebackhide__ = True
+    spec = contract(name)
+    with _global_random_states_kept():
+        problems, symptom, first = _reproducibility(fn, seed, spec, count=True)
+        if not problems:
+            return
+
+        def behaviour(entry):
+            _, theirs, their_first = _reproducibility(
+                entry.implementation, seed, spec, count=False,
+                first_only=symptom not in ("irreproducible", "ignores-rng"))
+            return theirs, their_first.outcome.value
+
+        known = _diagnose(name, symptom, first.outcome.value, behaviour)
+    raise AssertionError(_message(name, spec, problems, first, seed, known))
+
+
+# --- the runs -----------------------------------------------------------------------------
+
+def _train(fn, seed, spec, global_seed, count=True):
+    data = load_split()
+    args = (data.x_train, data.y_train, np.random.default_rng(seed))
+    np.random.seed(global_seed)
+    random.seed(global_seed)
+    calls = {}
+    with _references_for(fn, spec.uses), (_counting_course_calls(fn, calls) if count
+                                          else contextlib.nullcontext()):
+        start = time.perf_counter()
+        outcome = run(fn, args, {}, spec.args)
+        seconds = time.perf_counter() - start
+    return _Training(outcome, seconds, calls)
+
+
+def _reproducibility(fn, seed, spec, count, first_only=False):
+    """(problems, symptom, the first run) for three runs: seed, seed again, seed + 1
+    (only the first, with ``first_only``)."""
+    first = _train(fn, seed, spec, GLOBAL_SEEDS[0], count)
+    problems, symptom = _run_problems(first)
+    if problems:
+        return problems, symptom, first
+    nonfinite = _nonfinite_problem(first.outcome.value)
+    if nonfinite:  # every such model looks alike: reproducibility cannot be judged
+        return [nonfinite], "nonfinite", first
+    if first_only:
+        return [], None, first
+    again = _train(fn, seed, spec, GLOBAL_SEEDS[1], count)
+    problems, symptom = _run_problems(again)
+    if problems:
+        return problems, symptom, first
+    if not _same_model(first.outcome.value, again.outcome.value):
+        return [f"Two runs with generators of the same seed, np.random.default_rng({seed}), "
+                "trained different models. The result must depend on rng alone, so that its "
+                "seed reproduces the training: draw the initial weights and every shuffle from "
+                "rng (rng.normal, rng.permutation), never from NumPy's global random state "
+                "(np.random.randn, np.random.shuffle, ...) or a generator made without a seed."], \
+            "irreproducible", first
+    other = _train(fn, seed + 1, spec, GLOBAL_SEEDS[0], count)
+    problems, symptom = _run_problems(other)
+    if problems:
+        return problems, symptom, first
+    if _same_model(first.outcome.value, other.outcome.value):
+        return [f"Generators of different seeds ({seed} and {seed + 1}) trained the same model: "
+                "the function does not take its randomness from rng. Use the rng argument "
+                "(rng.normal(...), rng.permutation(...)), not a generator of your own such as "
+                "np.random.default_rng(0)."], "ignores-rng", first
+    return [], None, first
+
+
+# --- what is wrong, and its symptom ---------------------------------------------------------
+
+def _run_problems(training):
+    """(problems, symptom) about the call itself and the model's form."""
+    outcome = training.outcome
+    if outcome.error is not None:
+        return [_describe_error(outcome.error) + _error_hint(outcome.error)], \
+            f"error:{type(outcome.error).__name__}"
+    problems, symptom = [], None
+    graded_seconds = training.seconds + REFERENCE_CALL_SECONDS * sum(training.calls.values())
+    if training.seconds > TRAINING_SECONDS:
+        problems.append(f"It took {training.seconds:.1f} s to train; one training run may take at "
+                        f"most {TRAINING_SECONDS:g} s (the solution takes well under a second). "
+                        "Keep the work vectorised (no loop over samples or pixels) and the "
+                        "number of epochs reasonable.")
+        symptom = "slow"
+    elif graded_seconds > TRAINING_SECONDS:
+        counts = ", ".join(f"{n} {c}" for n, c in sorted(training.calls.items(), key=lambda i: -i[1]))
+        problems.append(
+            f"It called the course's functions from earlier lessons {sum(training.calls.values())} "
+            f"times ({counts}). While your notebook is graded, every such call runs in another "
+            f"process and costs about {REFERENCE_CALL_SECONDS * 1000:g} ms, so this training would "
+            f"take about {graded_seconds:.0f} s there, more than the {TRAINING_SECONDS:g} s allowed. "
+            "Copy the few lines of those functions into your answer cell (as functions of your "
+            "own, or inline) instead of calling the course's.")
+        symptom = "slow"
+    if outcome.mutated:
+        problems.append(
+            f"It modified its input {', '.join(outcome.mutated)}: shuffle a copy or an index "
+            "instead (order = rng.permutation(n); x_train[order]), never the arrays you are given "
+            "(rng.shuffle(x_train) changes them in place).")
+        symptom = symptom or f"mutated:{','.join(outcome.mutated)}"
+    form = _form_problem(outcome.value)
+    if form:
+        problems.append(form[1])
+        symptom = f"form:{form[0]}" if symptom in (None, "slow") else symptom
+    return problems, symptom
+
+
+def _problems(training, split, min_accuracy):
+    """(problems, symptom) of one training run checked on the ``split`` digits."""
+    problems, symptom = _run_problems(training)
+    if training.outcome.error is not None or _form_problem(training.outcome.value):
+        return problems, symptom
+    quality, found = _quality_problems(training.outcome.value, split, min_accuracy)
+    return problems + quality, symptom or found
+
+
+def _quality_problems(model, split, min_accuracy):
+    nonfinite = _nonfinite_problem(model)
+    if nonfinite:
+        return [nonfinite], "nonfinite"
+    weights, biases = model["weights"], model["biases"]
+    for i, (W, b) in enumerate(zip(weights[:-1], biases[:-1])):
+        if W.shape[1] > 1 and np.all(W == W[:, :1]) and np.all(b == b[0]):
+            return [f"All {W.shape[1]} units of hidden layer {i + 1} have the same weights and "
+                    "bias: they started equal, so every step gave them equal gradients and they "
+                    "stayed copies of one unit (the symmetry of lesson 05). Initialise the weights "
+                    "randomly, He's way: rng.normal(0.0, np.sqrt(2 / fan_in), size=(fan_in, "
+                    "fan_out))."], "symmetric"
+    data = load_split()
+    x_name, y_name = SPLITS[split]
+    x, y = getattr(data, x_name), getattr(data, y_name)
+    loss, accuracy = _evaluate(model, x, y)
+    if accuracy >= min_accuracy:
+        return [], None
+    train_loss, train_accuracy = _evaluate(model, data.x_train, data.y_train)
+    problems = [f"Its model classifies {accuracy:.1%} of the {len(y)} {split} digits correctly "
+                f"(read by the course's predict); at least {min_accuracy:.0%} is needed."]
+    if train_loss > CHANCE_LOSS:
+        problems.append(
+            f"Its mean cross-entropy on the training digits is {train_loss:.3g}, worse than the "
+            f"ln 10 = {CHANCE_LOSS:.2f} of guessing each class with probability 1/10: training "
+            "made the network worse. Check that each step goes against the gradient "
+            "(w - lr * step), and the gradient of the loss with respect to the scores: "
+            "(softmax - one_hot(y)) / batch size.")
+        return problems, "worse-than-chance"
+    if train_accuracy < min_accuracy:
+        problems.append(
+            f"On its own training digits it reaches only {train_accuracy:.1%} (mean cross-entropy "
+            f"{train_loss:.3g}): it has not learned them either. Train longer or with a larger "
+            "learning rate, and check the backward pass against a numerical gradient "
+            "(lesson 02) on a tiny network.")
+        return problems, "underfits"
+    problems.append(
+        f"On its own training digits it reaches {train_accuracy:.1%}: it has learned those, but "
+        "does not generalise to new ones (overfitting). Try fewer epochs, a smaller network or "
+        "a smaller learning rate, and watch the validation loss while it trains.")
+    return problems, "overfits"
+
+
+def _nonfinite_problem(model):
+    bad = [f"{kind}[{i}]" for kind in ("weights", "biases")
+           for i, a in enumerate(model[kind]) if not np.isfinite(a).all()]
+    if bad:
+        return (f"The model holds NaN or infinite values (in {', '.join(bad)}): training blew up. "
+                "Look for a division by zero (Adam's step counter t must start at 1, since "
+                "1 - beta ** 0 = 0), a log of 0, or a learning rate far too large.")
+    return None
+
+
+def _form_problem(model):
+    """(code, message) for a model that is not of the agreed form, else None."""
+    form = ('a dict {"weights": [W1, ..., WL], "biases": [b1, ..., bL]} of plain ndarrays, '
+            "lists and numbers")
+    if not isinstance(model, dict):
+        return "not-dict", f"model should be {form}, but it is {_kind(model)}."
+    if "weights" not in model or "biases" not in model:
+        keys = ", ".join(repr(k) for k in model) or "none"
+        return "keys", f'model should have the keys "weights" and "biases" (it has {keys}): {form}.'
+    weights, biases = model["weights"], model["biases"]
+    for label, value in (("weights", weights), ("biases", biases)):
+        if not isinstance(value, (list, tuple)) or not value:
+            return "lists", f'model["{label}"] should be a non-empty list of arrays, got {_kind(value)}.'
+    if len(weights) != len(biases):
+        return "lengths", (f'model["weights"] has {len(weights)} arrays and model["biases"] '
+                           f"{len(biases)}: one of each per layer.")
+    for label, arrays, ndim in (("weights", weights, 2), ("biases", biases, 1)):
+        for i, a in enumerate(arrays):
+            if type(a) is not np.ndarray or a.dtype.kind != "f":
+                return "arrays", f'model["{label}"][{i}] should be an ndarray of floats, got {_kind(a)}' \
+                    + (f" of {a.dtype}" if isinstance(a, np.ndarray) else "") + "."
+            if a.ndim != ndim:
+                hint = " (keep a bias as a vector of shape (M,), not (1, M))" if ndim == 1 else ""
+                return "shapes", (f'model["{label}"][{i}] should have {ndim} dimension'
+                                  f"{'s' if ndim > 1 else ''}, but it has shape {a.shape}{hint}.")
+    if weights[0].shape[0] != PIXELS:
+        hint = " (the transposed shape?)" if weights[0].shape[1] == PIXELS else ""
+        return "shapes", (f'model["weights"][0] should have {PIXELS} rows, one per pixel, since a '
+                          f"layer computes x @ W; it has shape {weights[0].shape}{hint}.")
+    for i, (W, b) in enumerate(zip(weights, biases)):
+        if i + 1 < len(weights) and weights[i + 1].shape[0] != W.shape[1]:
+            return "shapes", (f'model["weights"][{i}] has shape {W.shape} but model["weights"]'
+                              f"[{i + 1}] has shape {weights[i + 1].shape}: each layer's rows must "
+                              "match the previous layer's columns.")
+        if b.shape != (W.shape[1],):
+            return "shapes", (f'model["biases"][{i}] should have shape ({W.shape[1]},), one per '
+                              f"unit of its layer, but it has shape {b.shape}.")
+    if weights[-1].shape[1] != N_CLASSES:
+        return "shapes", (f'the last layer, model["weights"][-1], should have {N_CLASSES} columns, '
+                          f"one score per class, but it has shape {weights[-1].shape}.")
+    return None
+
+
+def _error_hint(error):
+    text = str(error)
+    if "'Unsupported' object has no attribute" in text:
+        return (" While your notebook is graded, a generator cannot be passed to the course's "
+                "functions (he_init, xavier_init): draw the weights yourself, "
+                "rng.normal(0.0, np.sqrt(2 / fan_in), size=(fan_in, fan_out)).")
+    if type(error).__name__ == "TimeoutError" or "did not finish" in text:
+        return (" If your training calls the course's functions from earlier lessons (dense_forward, "
+                "relu, adam_step, ...), each call crosses between processes while graded and "
+                "costs milliseconds: copy their few lines into your answer cell instead.")
+    return ""
+
+
+# --- diagnosis ------------------------------------------------------------------------------
+
+def _diagnose(name, symptom, model, behaviour):
+    """The description of the first catalogued mistake that fails the same way.
+
+    ``behaviour(entry)`` gives (symptom, model) for a catalogued mistake run on the same
+    input. A symptom that points at one cause (an exception, a problem with the model's
+    form, a modified input, hidden units that are copies, a result that ignores or escapes
+    rng) is enough; one with many possible causes (NaN, a poor accuracy) needs the same
+    model as well, so that the mistake named is the one made.
+    """
+    if symptom is None or symptom == "slow":
+        return None
+    try:
+        mistakes = catalogue.entries(name, kind="mistake")
+    except Exception:  # the catalogue is optional (students may not have it)
+        return None
+    specific = symptom.startswith(SPECIFIC)
+    for entry in mistakes:
+        try:
+            theirs, their_model = behaviour(entry)
+            if theirs == symptom and (specific or _same_model(model, their_model)):
+                return entry.description
+        except Exception:  # an entry that cannot run here names nothing
+            continue
+    return None
+
+
+def _message(name, spec, problems, training, seed, known):
+    if training.outcome.float_warnings:
+        problems = problems + ["It raised floating-point warnings: "
+                               + "; ".join(training.outcome.float_warnings) + "."]
+    data = load_split()
+    lines = [f"{name}({', '.join(spec.args)}) is not right."] + problems
+    lines.append("The input was:\n"
+                 f"  x_train = the {len(data.y_train)} training digits of helpers.digits.load_split(), "
+                 f"shape {data.x_train.shape}, values in [0, 1]\n"
+                 f"  y_train = their labels, shape {data.y_train.shape}, integers 0 to 9\n"
+                 f"  rng = np.random.default_rng({seed})")
+    if known:
+        lines.append(f"This looks like a known mistake: {known}")
+    return "\n".join(lines)
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+def _evaluate(model, x, y):
+    from .reference.capstone import evaluate
+    with np.errstate(all="ignore"):
+        return evaluate(model, x, y)
+
+
+def _same_model(a, b):
+    if _form_problem(a) or _form_problem(b):
+        return False
+    if [x.shape for x in a["weights"]] != [x.shape for x in b["weights"]]:
+        return False
+    return all(x.shape == y.shape and np.allclose(x, y, rtol=1e-9, atol=1e-12, equal_nan=True)
+               for key in ("weights", "biases") for x, y in zip(a[key], b[key]))
+
+
+@contextlib.contextmanager
+def _global_random_states_kept():
+    """NumPy's and Python's global random states are as they were afterwards."""
+    saved = np.random.get_state(), random.getstate()
+    try:
+        yield
+    finally:
+        np.random.set_state(saved[0])
+        random.setstate(saved[1])
+
+
+@contextlib.contextmanager
+def _counting_course_calls(fn, calls):
+    """Count, in ``calls``, the calls ``fn`` makes to the course's functions (helpers.reference),
+    whether it reaches them by a name in its globals or through the module. A grading proxy
+    has no globals, and its calls are not counted (they are timed for real)."""
+    namespace = getattr(fn, "__globals__", None)
+    if namespace is None:
+        yield
+        return
+    from . import reference
+    originals = {n: getattr(reference, n) for n in reference.__all__}
+    by_identity = {id(f): n for n, f in originals.items()}
+
+    def counted(name, original):
+        def call(*args, **kwargs):
+            calls[name] = calls.get(name, 0) + 1
+            return original(*args, **kwargs)
+        return call
+
+    patched = []  # (mapping or module, attribute, old value)
+    for key, value in list(namespace.items()):
+        if callable(value) and id(value) in by_identity:
+            patched.append((namespace, key, value))
+            namespace[key] = counted(by_identity[id(value)], value)
+    for name, original in originals.items():
+        module = sys.modules.get(getattr(original, "__module__", ""))
+        for holder in (reference, module):
+            if holder is not None and getattr(holder, name, None) is original:
+                patched.append((holder, name, original))
+                setattr(holder, name, counted(name, original))
+    try:
+        yield
+    finally:
+        for holder, key, old in reversed(patched):
+            if isinstance(holder, dict):
+                holder[key] = old
+            else:
+                setattr(holder, key, old)

@@ -1,0 +1,23 @@
+"""Contracts of lesson 09's graded functions.
+
+``predict`` is deterministic and is checked as usual, against the reference. Training is
+random, so ``train_classifier`` is checked by :mod:`helpers.check_capstone` instead: the
+form of the model it returns, the accuracy that model reaches on held-out digits, the time
+it takes, and that its randomness comes from ``rng`` alone. Its contract gives the names
+the messages use and the grading time budget.
+"""
+from . import Contract
+
+#: Seconds one training run may take (checked by helpers.check_capstone, in the notebook
+#: and while graded). The solution takes about 0.1 s here.
+TRAINING_SECONDS = 10.0
+#: Training runs in lesson 09's tests of train_classifier: 1 + 3 visible, 2 hidden.
+TRAINING_RUNS = 6
+
+CONTRACTS = {
+    # While graded, all of train_classifier's tests together may take one full training
+    # allowance per run, 60 s; the solution needs about 1 s.
+    "train_classifier": Contract(args=("x_train", "y_train", "rng"), returns=("model",),
+                                 budget=TRAINING_SECONDS * TRAINING_RUNS),
+    "predict": Contract(args=("model", "x"), returns=("labels",)),
+}
