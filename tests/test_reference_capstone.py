@@ -342,3 +342,11 @@ def test_calls_of_the_course_functions_are_counted_and_the_names_restored(monkey
     assert course_calling.__globals__["dense_forward"] is reference.dense_forward
     from helpers.reference import activations
     assert reference.relu is activations.relu and reference.relu.__name__ == "relu"
+
+
+def test_a_passing_run_that_calls_the_course_often_gets_a_note(monkeypatch, capsys):
+    monkeypatch.setitem(course_calling.__globals__, "dense_forward", reference.dense_forward)
+    monkeypatch.setattr(check_capstone, "REFERENCE_CALL_SECONDS", 0.2)  # 32 calls: about 6.4 s
+    check_classifier("train_classifier", course_calling)
+    assert "Note: this training called the course's functions from earlier lessons 32 times" \
+        in capsys.readouterr().out

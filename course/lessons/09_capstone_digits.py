@@ -52,9 +52,11 @@ from helpers.widgets.capstone import TrainingMonitor, digit_browser
 # ## 1. The digits
 #
 # scikit-learn ships a small data set of handwritten digits inside the package (no
-# download): 1797 grey-scale images of $8 \times 8$ pixels, written by 43 people and
-# scanned, each labelled with its digit 0 to 9, about 180 of each. Every pixel is an
-# integer intensity from 0 (white) to 16 (black).
+# download): 1797 images of $8 \times 8$ pixels, each labelled with its digit 0 to 9,
+# about 180 of each. They were made from scanned forms: each handwritten digit's
+# $32 \times 32$ black-and-white bitmap was cut into $4 \times 4$ blocks, and each pixel
+# of the small image counts the black dots in its block, an integer from 0 (white) to 16
+# (black). All 1797 come from the same 13 writers.
 #
 # The network reads an image as a row of $8 \times 8 = 64$ numbers, and we divide them by
 # 16 so that each lies in $[0, 1]$. That is lesson 01's lesson about the patient: inputs
@@ -77,7 +79,9 @@ from helpers.widgets.capstone import TrainingMonitor, digit_browser
 # Why not choose the settings on the test digits? Every choice made by looking at a set of
 # digits fits the model a little to those digits. After many such choices, accuracy on
 # that set is optimistic. The test set stays honest only if nothing was ever chosen with
-# it.
+# it. (Honest about *these* writers: the 13 people's handwriting is in every part, so
+# the test measures how well the network reads new digits by writers it has seen, which
+# is a little easier than reading a stranger's.)
 
 # %% nbgrader={"grade": false, "grade_id": "data_demo", "locked": true, "schema_version": 3, "solution": false, "task": false}
 split = load_split()
@@ -268,13 +272,14 @@ print("predict: a network without hidden layers passes.")
 # ### Write the pieces into your answer
 #
 # You could call the course's `dense_forward`, `relu_backward`, `adam_step` and the rest
-# from `helpers.reference`. Don't, here: while your notebook is graded, your answer runs
-# in a separate process, and every call of a course function crosses to the grader and
-# back, which costs a few milliseconds. A training run makes thousands of such calls and
-# would take a minute instead of a tenth of a second (the test below counts them and
-# tells you). `he_init` and `xavier_init` cannot even receive your `rng` there. Each
-# piece is one to three lines: write them inline, or as small functions inside
-# `train_classifier`.
+# from `helpers.reference`. Better not, here: while your notebook is graded, your answer
+# runs in a separate process, and every call of a course function crosses to the grader
+# and back, which costs a millisecond or more. With every piece a call, a training run
+# of the default settings makes about 6000 of them: some 8 s instead of a tenth of a
+# second, close to the 10 s a run may take, and the tests train six times (the test
+# below counts the calls and tells you). `he_init` and `xavier_init` cannot even receive
+# your `rng` there. Each piece is one to three lines: write them inline, or as small
+# functions inside `train_classifier`.
 #
 # ### What train_classifier must do
 #
@@ -293,7 +298,8 @@ print("predict: a network without hidden layers passes.")
 # epoch (epochs counted from 1), with the model in the form of section 2. The tests call
 # `train_classifier(x_train, y_train, rng)` only; the settings and the callback are for
 # section 4, which trains your network while it shows the progress, and for section 6,
-# which gives scikit-learn the same settings.
+# which gives scikit-learn the same settings. (If your training calls `predict`, say to
+# print the accuracy as it goes, it gets the course's `predict` while it is tested.)
 #
 # **Exercise 2 (4 points).** Write `train_classifier`. The tests train it on the 1197
 # training digits and need at least 95% on the validation digits (seed 0), the same model
@@ -407,8 +413,15 @@ print("train_classifier: the same seed trains the same model, another seed anoth
 # The cell below trains your network with the settings of section 3 and shows its
 # progress while it trains: a progress bar with the latest losses, and the **learning
 # curves**, the loss and the accuracy after every epoch on the training digits and on the
-# validation digits. (The monitor is your `callback`. It redraws the curves at most once
-# a second, so a fast training shows only the final picture; try `epochs=200` to watch.)
+# validation digits. The monitor is your `callback`. It redraws the curves at most once a
+# second, so a training as fast as the solution's shows only the final picture. To watch
+# them move, run it yourself in a new cell with more epochs:
+#
+# ```python
+# with TrainingMonitor(split, epochs=200) as monitor:
+#     train_classifier(split.x_train, split.y_train, np.random.default_rng(0), epochs=200,
+#                      callback=monitor)
+# ```
 
 # %% nbgrader={"grade": false, "grade_id": "watch_demo", "locked": true, "schema_version": 3, "solution": false, "task": false} course={"timeout": 60}
 HIDDEN, EPOCHS, BATCH_SIZE, LEARNING_RATE = (128,), 20, 32, 0.01
@@ -424,21 +437,20 @@ print(f"lowest validation loss {history['val_loss'][best]:.3f} after epoch {hist
 # %% [markdown] nbgrader={"grade": false, "grade_id": "watch_discussion", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # What the curves show (for the solution; yours will be similar):
 #
-# - The **training** loss falls all the time, on a log scale almost steadily: after a few
-#   epochs the network classifies every training digit right, and then it keeps making
-#   its correct answers more confident.
-# - The **validation** loss falls quickly, then levels off and creeps up again in the
-#   last epochs. The network has started to fit peculiarities of its 1197 training
-#   digits that do not carry over to new handwriting: **overfitting**.
+# - The **training** loss falls all the time, on a log scale almost steadily: after about
+#   ten epochs the network classifies every training digit right, and then it keeps
+#   making its correct answers more confident.
+# - The **validation** loss falls quickly, then levels off and creeps up again (the cell
+#   prints where it was lowest). The network has started to fit peculiarities of its
+#   1197 training digits that do not carry over to new handwriting: **overfitting**.
 # - The validation **accuracy** stops improving around the same time, and wobbles by a
 #   digit or two from epoch to epoch.
 #
 # **A misconception: a lower training loss means a better model.** It does not: the
 # training loss measures how well the network fits the digits it learns from, the only
 # ones it cannot be judged on. Decisions (how many epochs, how large a network, which
-# learning rate) are made on the validation curves. Here, training longer than about 15
-# epochs buys nothing; stopping where the validation loss is lowest is called **early
-# stopping**.
+# learning rate) are made on the validation curves. Here, the epochs after the lowest
+# validation loss buy nothing; stopping there is called **early stopping**.
 #
 # Two more things the curves tell apart: a validation loss that never falls at all points
 # to a bug, not to overfitting (check the gradient with lesson 02's numerical gradient on
@@ -463,12 +475,11 @@ show(confusion_matrix(split.y_test, test_predictions))
 show(misclassified_gallery(split.x_test, split.y_test, test_predictions))
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "evaluate_discussion", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# The mistakes are not random: they are digits that share strokes at $8 \times 8$ pixels,
-# such as a 3 whose top is closed into a 5, an 8 drawn so thin that little is left but a
-# 1, a 4 whose left stroke almost closes into a 9. Several of them are hard for a person
-# too. A network that only sees 64 numbers knows nothing about strokes or shapes; it has
-# learned which pixels tend to be dark for which digit, and these digits sit near the
-# border between two classes.
+# The mistakes are not random. In the solution's run they are two 3s read as 5s, two 8s
+# read as 1s, a 4 read as a 9 and a 6 read as a 0: digits that share strokes at
+# $8 \times 8$ pixels, and some of them hard for a person too. A network that only sees
+# 64 numbers knows nothing about strokes or shapes; it has learned which pixels tend to
+# be dark for which digit, and these digits sit near the border between two classes.
 #
 # ### Explore: the network's confidence
 #
@@ -498,9 +509,9 @@ digit_browser(model, split.x_test, split.y_test)
 # improving (switched off here with `tol=0`, so that both train for the same number of
 # epochs).
 #
-# The cell below trains each three times with different seeds and reports the median
-# time and the mean test accuracy. (The table compares *your* `train_classifier`; if you
-# changed the settings in section 4, scikit-learn gets yours.)
+# The cell below trains each three times with different seeds, with the settings of
+# section 4, and reports the median time and the mean test accuracy. The first row is
+# *your* `train_classifier`.
 
 # %% nbgrader={"grade": false, "grade_id": "sklearn_demo", "locked": true, "schema_version": 3, "solution": false, "task": false} course={"timeout": 60}
 import warnings
@@ -536,7 +547,7 @@ for name, results in runs.items():
 # %% [markdown] nbgrader={"grade": false, "grade_id": "sklearn_discussion", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # The accuracies agree to within a digit or two of the 300: the same maths reaches the
 # same place. The time may surprise you. With the solution's `train_classifier` the NumPy
-# network trains about twice as fast as scikit-learn's (the course's benchmark,
+# network trains two to three times as fast as scikit-learn's (the course's benchmark,
 # `benchmarks/capstone_vs_sklearn.py`, measures it over many runs). Neither does more
 # arithmetic than the other; the difference is what happens around it. With batches of
 # 32 and a layer of 128 units, one step's matrix products take a few microseconds, and
