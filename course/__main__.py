@@ -1,6 +1,7 @@
 """``python -m course <command>``: the course's tooling for contributors and instructors."""
 import argparse
 import sys
+from pathlib import Path
 
 from . import ROOT, CourseError
 
@@ -28,6 +29,20 @@ def main(argv=None):
                        help="grade only this student (repeatable)")
     grade.add_argument("--shard", default=None, metavar="K/M",
                        help="grade the K-th of M equal parts of the class (one part per machine)")
+    report = commands.add_parser("report", help="grades as CSV and a report with plots (HTML)")
+    report.add_argument("assignment", help="the lesson, e.g. 01_forward_propagation")
+    _gradebook_options(report)
+    report.add_argument("--out", default=None, metavar="DIR",
+                        help="where to write it (default: reports/<assignment>/ in the course directory)")
+    feedback = commands.add_parser("feedback", help="nbgrader feedback for students, hidden tests removed")
+    feedback.add_argument("assignment", help="the lesson, e.g. 01_forward_propagation")
+    _gradebook_options(feedback)
+    feedback.add_argument("--student", action="append", default=None, metavar="ID",
+                          help="only this student (repeatable)")
+    demo = commands.add_parser("demo", help="grade a synthetic class and write its report, in demo/")
+    demo.add_argument("--lesson", default=None, help="the lesson (default 01_forward_propagation)")
+    demo.add_argument("--dir", default=None, help="the demo's course directory (default: demo/)")
+    demo.add_argument("--jobs", type=int, default=2, help="grading workers (default 2)")
     lab = commands.add_parser("lab", help="copy the release notebooks to work/ and open JupyterLab")
     lab.add_argument("lab_args", nargs=argparse.REMAINDER, help="passed on to jupyter lab")
     try:
@@ -78,6 +93,26 @@ def run(args):
                         students=args.student, shard=shard)
         print_report(lesson, results)
         return 0 if all(r.graded for r in results) else 1
+    if args.command == "report":
+        from .report import report, summary
+        lesson = lessons.find([args.assignment])[0]
+        folder, data = report(lesson, args.course_dir or ROOT, db_url=args.db, out=args.out)
+        print(summary(folder, data))
+        return 0
+    if args.command == "feedback":
+        from .feedback import feedback
+        lesson = lessons.find([args.assignment])[0]
+        pages = feedback(lesson, args.course_dir or ROOT, db_url=args.db, students=args.student)
+        print(f"{lesson.name}: feedback for {len(pages)} student(s) in "
+              f"{Path(args.course_dir or ROOT).resolve() / 'feedback'}/<student>/{lesson.name}/")
+        return 0
+    if args.command == "demo":
+        from .demo import DEFAULT_LESSON, demo
+        if args.jobs < 1:
+            raise CourseError("--jobs must be at least 1")
+        lesson = lessons.find([args.lesson or DEFAULT_LESSON])[0]
+        demo(lesson, args.dir or ROOT / "demo", jobs=args.jobs)
+        return 0
     if args.command == "lab":
         from .lab import lab
         return lab(args.lab_args)

@@ -62,7 +62,17 @@ def course_settings(root):
 def gradebook_url(root, db_url=None):
     """The gradebook to use: --db, else nbgrader_config.py's db_url, else root/gradebook.db."""
     _, configured = course_settings(root)
-    return db_url or configured or f"sqlite:///{Path(root).resolve() / 'gradebook.db'}"
+    return with_driver(db_url or configured or f"sqlite:///{Path(root).resolve() / 'gradebook.db'}")
+
+
+def with_driver(db_url):
+    """``postgresql://`` with the driver the course installs (psycopg2-binary): SQLAlchemy
+    2.1 would otherwise look for psycopg 3."""
+    if db_url.startswith(("postgresql://", "postgres://")):
+        import importlib.util
+        if importlib.util.find_spec("psycopg") is None and importlib.util.find_spec("psycopg2"):
+            return "postgresql+psycopg2://" + db_url.split("://", 1)[1]
+    return db_url
 
 
 def shown(db_url):

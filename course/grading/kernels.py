@@ -169,10 +169,15 @@ def start_zygote(env=None):
 
 
 def stop_zygote():
-    global _zygote
+    """Stop the zygote (its kernels end with it) and remove the kernels' socket folder."""
+    global _zygote, _socket_dir
     if _zygote is not None:
         _zygote.close()
         _zygote = None
+    if _socket_dir is not None:
+        import shutil
+        shutil.rmtree(_socket_dir, ignore_errors=True)
+        _socket_dir = None
 
 
 def _socket_prefix():

@@ -1,0 +1,114 @@
+"""Grading speed: plain ``nbgrader autograde`` against ``course grade --jobs 1`` and ``--jobs 2``.
+
+    .venv/bin/python benchmarks/grading_speed.py [--students 40] [--lesson 01_forward_propagation]
+
+Builds one synthetic class (the demo's students, cycled: right, blank, typical mistakes,
+a kernel crash) in a scratch course, copies it three times, and grades each copy once:
+
+1. ``nbgrader autograde <lesson>``, serial, with this course's nbgrader_config.py (its
+   verifying preprocessors included), as an instructor would run it;
+2. ``python -m course grade <lesson> --jobs 1``;
+3. ``python -m course grade <lesson> --jobs 2``.
+
+Each is timed from the command's start to its end (start-up included), and the three
+gradebooks are compared: the scores must be identical. Prints notebooks per second for
+each way and the ratios. Not a test: a figure to read (the goals on a 2-core machine:
+``--jobs 2`` at least 2x plain nbgrader, ``--jobs 1`` not slower than it).
+"""
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import nbformat  # noqa: E402
+
+from course import lessons  # noqa: E402
+from course.demo import students as demo_students  # noqa: E402
+from course.nbgrader_run import environment, nbgrader, new_course  # noqa: E402
+
+
+def build_class(base, lesson, count):
+    root = new_course(base)
+    shutil.copytree(ROOT / "source" / lesson.name, root / "source" / lesson.name)
+    nbgrader(root, "generate_assignment", lesson.name, "--force")
+    variants = list(demo_students(lesson).items())
+    for i in range(count):
+        kind, nb = variants[i % len(variants)]
+        folder = root / "submitted" / f"{kind}_{i:03d}" / lesson.name
+        folder.mkdir(parents=True)
+        nbformat.write(nb, folder / lesson.notebook_name)
+    return root
+
+
+def timed(command, cwd):
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=cwd, env=environment(), capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
+        print(f"  warning: {' '.join(command[:4])} exited {done.returncode}: {' | '.join(tail)}")
+    return seconds
+
+
+def scores(root, lesson):
+    from nbgrader.api import Gradebook
+    found = {}
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
+        for submission in gradebook.assignment_submissions(lesson.name):
+            nb = gradebook.find_submission_notebook(lesson.name, lesson.name, submission.student.id)
+            found[submission.student.id] = {g.cell.name: g.score for g in nb.grades}
+    return found
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--students", type=int, default=40)
+    parser.add_argument("--lesson", default="01_forward_propagation")
+    parser.add_argument("--keep", default=None, help="keep the three graded courses in this folder")
+    args = parser.parse_args(argv)
+    lesson = lessons.find([args.lesson])[0]
+    scratch = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="course-bench-"))
+    scratch.mkdir(parents=True, exist_ok=True)
+    try:
+        base = build_class(scratch / "class", lesson, args.students)
+        ways = [
+            ("plain nbgrader autograde (serial)",
+             [str(Path(sys.executable).parent / "nbgrader"), "autograde", lesson.name, "--force",
+              "--CourseDirectory.root={root}", "--CourseDirectory.db_url=sqlite:///{root}/gradebook.db"]),
+            ("course grade --jobs 1",
+             [sys.executable, "-m", "course", "grade", lesson.name, "--jobs", "1", "--course-dir", "{root}"]),
+            ("course grade --jobs 2",
+             [sys.executable, "-m", "course", "grade", lesson.name, "--jobs", "2", "--course-dir", "{root}"]),
+        ]
+        print(f"{args.students} submissions of {lesson.name}; {os.cpu_count()} cores; "
+              f"load average {os.getloadavg()[0]:.2f} at start")
+        rows = []
+        for i, (label, command) in enumerate(ways):
+            root = scratch / f"way{i + 1}"
+            shutil.copytree(base, root)
+            seconds = timed([part.format(root=root) for part in command], cwd=root if i == 0 else ROOT)
+            rows.append((label, seconds, scores(root, lesson)))
+            print(f"  {label:<36} {seconds:7.1f} s  {args.students / seconds:6.2f} notebooks/s", flush=True)
+        plain = rows[0][1]
+        print()
+        print(f"{'way':<36} {'seconds':>8} {'notebooks/s':>12} {'vs plain':>9}")
+        for label, seconds, _ in rows:
+            print(f"{label:<36} {seconds:8.1f} {args.students / seconds:12.2f} {plain / seconds:8.2f}x")
+        print(f"--jobs 2 vs --jobs 1: {rows[1][1] / rows[2][1]:.2f}x")
+        same = all(r[2] == rows[0][2] for r in rows) and len(rows[0][2]) == args.students
+        print(f"scores identical in all three gradebooks ({len(rows[0][2])} students): {'yes' if same else 'NO'}")
+        return 0 if same else 1
+    finally:
+        if not args.keep:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,310 @@
+"""``python -m course report <assignment>``: what a class's grades say, at a glance.
+
+Writes ``reports/<assignment>/`` in the course directory:
+
+- ``grades.csv``: nbgrader's own CSV export of the assignment (one row per student);
+- ``scores.png``: the score distribution of each exercise (graded function) and of the
+  total;
+- ``mistakes.png``: the catalogued mistakes the check harness diagnosed most often
+  ("This looks like a known mistake: ..." in the autograded test outputs), per function;
+- ``report.html``: one page with the plots, the tables behind them, and the students who
+  scored zero or whose notebook crashed, timed out or could not be graded.
+
+Scores come from the gradebook; diagnoses and crashes from the autograded notebooks
+found in ``autograded/`` (on a grading machine of its own, that is its part of the
+class).
+"""
+import html
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from . import CourseError
+from .grade import course_settings, gradebook_url, inspect_gradebook, shown
+
+KNOWN = re.compile(r"This looks like a known mistake: (.+)")
+#: Signs in an autograded notebook that the student's code crashed or hung.
+CRASHES = (
+    (re.compile(r"DeadKernelError"), "the kernel died (os._exit, a crash, or memory exhausted)"),
+    (re.compile(r"CellTimeoutError"), "a cell timed out"),
+    (re.compile(r"The kernel stopped responding"), "the kernel stopped responding"),
+    (re.compile(r"It raised ProcessDied: your (\w+)"), "{0} crashed the process running it"),
+    (re.compile(r"It raised TimeoutError: your (\w+) did not finish"), "{0} did not finish in time"),
+)
+
+
+@dataclass
+class Student:
+    name: str
+    graded: bool = False
+    total: float = 0.0
+    by_function: dict = field(default_factory=dict)  # function -> score
+    crashes: list = field(default_factory=list)
+    mistakes: set = field(default_factory=set)  # (function, description)
+    failed_without_diagnosis: set = field(default_factory=set)  # functions
+
+
+@dataclass
+class ClassReport:
+    assignment: str
+    functions: list  # graded functions, in notebook order
+    max_by_function: dict
+    max_total: float
+    students: dict  # name -> Student
+
+    @property
+    def graded(self):
+        return [s for s in self.students.values() if s.graded]
+
+    def mistake_counts(self):
+        """{(function, description): number of students}, most common first."""
+        counts = Counter(m for s in self.graded for m in s.mistakes)
+        return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+    def zero_or_crashed(self):
+        rows = []
+        for s in sorted(self.students.values(), key=lambda s: s.name):
+            reasons = []
+            if not s.graded:
+                reasons.append("not graded: no autograded submission in the gradebook")
+            else:
+                if s.total == 0:
+                    reasons.append("scored 0")
+                reasons += s.crashes
+            if reasons:
+                rows.append((s.name, s.total if s.graded else None, reasons))
+        return rows
+
+
+def function_of(cell_name, functions):
+    """The graded function a test cell ``test_<function>[_...]`` belongs to."""
+    best = None
+    for function in functions:
+        if cell_name == f"test_{function}" or cell_name.startswith(f"test_{function}_"):
+            if best is None or len(function) > len(best):
+                best = function
+    return best or re.sub(r"^test_|_more$", "", cell_name)
+
+
+def collect(lesson, root, db_url):
+    """Scores from the gradebook and diagnoses from autograded/, as a ClassReport."""
+    from nbgrader.api import Gradebook, MissingEntry
+    root = Path(root)
+    course_id, _ = course_settings(root)
+    assignments = inspect_gradebook(db_url, course_id)
+    if not assignments or lesson.name not in assignments:
+        raise CourseError(f"the gradebook {shown(db_url)} has no grades for {lesson.name}; "
+                          f"run python -m course grade {lesson.name} first")
+    students = {}
+    with Gradebook(db_url, course_id) as gradebook:
+        notebook = gradebook.find_notebook(lesson.name, lesson.name)
+        functions = [cell.name for cell in notebook.solution_cells]
+        max_by_function = defaultdict(float)
+        for cell in notebook.grade_cells:
+            max_by_function[function_of(cell.name, functions)] += cell.max_score
+        functions = [f for f in functions if f in max_by_function] + \
+            [f for f in max_by_function if f not in functions]
+        for submission in gradebook.assignment_submissions(lesson.name):
+            student = Student(submission.student.id, graded=True)
+            try:
+                graded_nb = gradebook.find_submission_notebook(lesson.name, lesson.name, student.name)
+            except MissingEntry:
+                continue
+            for grade in graded_nb.grades:
+                function = function_of(grade.cell.name, functions)
+                student.by_function[function] = student.by_function.get(function, 0.0) + (grade.score or 0.0)
+            student.total = sum(student.by_function.values())
+            students[student.name] = student
+    submitted = root / "submitted"
+    if submitted.is_dir():
+        for folder in sorted(submitted.glob(f"*/{lesson.name}")):
+            students.setdefault(folder.parent.name, Student(folder.parent.name))
+    for student in students.values():
+        if student.graded:
+            read_autograded(root / "autograded" / student.name / lesson.name / lesson.notebook_name,
+                            functions, student)
+    return ClassReport(lesson.name, functions, dict(max_by_function),
+                       sum(max_by_function.values()), students)
+
+
+def read_autograded(path, functions, student):
+    """Diagnosed mistakes and crashes from one autograded notebook, into ``student``."""
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except Exception:
+        return
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        meta = cell.metadata.get("nbgrader", {})
+        text = "\n".join(_output_text(o) for o in cell.get("outputs", []))
+        for pattern, reason in CRASHES:
+            found = pattern.search(text)
+            if found:
+                message = reason.format(*found.groups())
+                if message not in student.crashes:
+                    student.crashes.append(message)
+        if meta.get("grade") and not meta.get("solution"):
+            function = function_of(meta.get("grade_id", ""), functions)
+            failed = any(o.get("output_type") == "error" for o in cell.get("outputs", []))
+            known = [m.group(1).strip() for m in KNOWN.finditer(text)]
+            for description in known:
+                student.mistakes.add((function, description))
+            if failed and not known:
+                student.failed_without_diagnosis.add(function)
+
+
+def _output_text(output):
+    if output.get("output_type") == "error":
+        return f"{output.get('ename', '')}: {output.get('evalue', '')}"
+    text = output.get("text", "")
+    return "".join(text) if isinstance(text, list) else str(text)
+
+
+# Writing -----------------------------------------------------------------------------
+
+def report(lesson, root, db_url=None, out=None):
+    """Write the report for ``lesson``; returns (folder, ClassReport)."""
+    root = Path(root).resolve()
+    db_url = gradebook_url(root, db_url)
+    data = collect(lesson, root, db_url)
+    folder = Path(out) if out else root / "reports" / lesson.name
+    folder.mkdir(parents=True, exist_ok=True)
+    export_csv(lesson, root, db_url, folder / "grades.csv")
+    plots = {"scores.png": scores_figure(data)}
+    if data.mistake_counts():
+        plots["mistakes.png"] = mistakes_figure(data)
+    for name, figure in plots.items():
+        figure.savefig(folder / name, dpi=100)
+    (folder / "report.html").write_text(page(data, list(plots)))
+    return folder, data
+
+
+def export_csv(lesson, root, db_url, path):
+    """nbgrader's CSV export of this assignment."""
+    from nbgrader.api import Gradebook
+    from nbgrader.plugins import CsvExportPlugin
+    course_id, _ = course_settings(root)
+    with Gradebook(db_url, course_id) as gradebook:
+        CsvExportPlugin(to=str(path), assignment=[lesson.name]).export(gradebook)
+
+
+def _figure(width, height):
+    from matplotlib.figure import Figure
+    return Figure(figsize=(width, height), layout="constrained")
+
+
+def scores_figure(data):
+    """One bar chart per exercise (students per score) and one of the total."""
+    panels = [(f, data.max_by_function.get(f, 0.0), {s.name: s.by_function.get(f, 0.0) for s in data.graded})
+              for f in data.functions]
+    panels.append(("total", data.max_total, {s.name: s.total for s in data.graded}))
+    columns = min(3, len(panels))
+    rows = -(-len(panels) // columns)
+    fig = _figure(4.2 * columns, 2.8 * rows)
+    axes = fig.subplots(rows, columns, squeeze=False)
+    for ax in axes.flat[len(panels):]:
+        ax.set_visible(False)
+    for ax, (name, top, scores) in zip(axes.flat, panels):
+        counts = Counter(round(v, 2) for v in scores.values())
+        values = sorted(set(counts) | {0.0, round(top, 2)})
+        full = [v == round(top, 2) for v in values]
+        ax.bar([f"{v:g}" for v in values], [counts.get(v, 0) for v in values],
+               color=["#2a9d8f" if f else "#e76f51" if v == 0 else "#8ab17d" for v, f in zip(values, full)])
+        ax.set_title(f"{name} (of {top:g} points)" if name != "total" else f"total (of {top:g} points)",
+                     fontsize=10, fontweight="bold" if name == "total" else "normal")
+        ax.set_xlabel("points")
+        ax.set_ylabel("students")
+        ax.yaxis.get_major_locator().set_params(integer=True)
+        ax.spines[["top", "right"]].set_visible(False)
+    fig.suptitle(f"{data.assignment}: scores of {len(data.graded)} graded students")
+    return fig
+
+
+def mistakes_figure(data, top=12):
+    counts = list(data.mistake_counts().items())[:top]
+    fig = _figure(10, 0.45 * len(counts) + 1.2)
+    ax = fig.subplots()
+    labels = [_short(f"{function}: {description}", 90) for (function, description), _ in counts]
+    ax.barh(range(len(counts)), [n for _, n in counts], color="#e9c46a")
+    ax.set_yticks(range(len(counts)), labels, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel("students")
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_title("most common diagnosed mistakes")
+    return fig
+
+
+def _short(text, width):
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def page(data, plots):
+    e = html.escape
+    graded = data.graded
+    totals = sorted(s.total for s in graded)
+    mean = sum(totals) / len(totals) if totals else 0.0
+    median = (totals[(len(totals) - 1) // 2] + totals[len(totals) // 2]) / 2 if totals else 0.0
+    parts = [f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{e(data.assignment)}: grading report</title>
+<style>
+body {{ font-family: system-ui, sans-serif; margin: 2em auto; max-width: 70em; color: #222; }}
+table {{ border-collapse: collapse; margin: 0.5em 0 1.5em; }}
+th, td {{ border-bottom: 1px solid #ddd; padding: 0.3em 0.8em; text-align: left; vertical-align: top; }}
+td.n {{ text-align: right; }} img {{ max-width: 100%; }} .muted {{ color: #777; }}
+</style></head><body>
+<h1>{e(data.assignment)}: grading report</h1>
+<p>{len(graded)} of {len(data.students)} students graded; mean {mean:.2f}, median {median:g}
+of {data.max_total:g} points. Grades: <a href="grades.csv">grades.csv</a> (nbgrader's export).</p>
+<h2>Scores</h2>
+<p><a href="scores.png"><img src="scores.png" alt="score distribution per exercise"></a></p>
+<table><tr><th>exercise</th><th>points</th><th>mean</th><th>full marks</th><th>zero</th>
+<th>failed tests without a diagnosis</th></tr>"""]
+    for function in data.functions:
+        top = data.max_by_function.get(function, 0.0)
+        scores = [s.by_function.get(function, 0.0) for s in graded]
+        undiagnosed = sum(function in s.failed_without_diagnosis for s in graded)
+        parts.append(
+            f"<tr><td>{e(function)}</td><td class=n>{top:g}</td>"
+            f"<td class=n>{(sum(scores) / len(scores) if scores else 0):.2f}</td>"
+            f"<td class=n>{sum(v >= top for v in scores)}</td><td class=n>{sum(v == 0 for v in scores)}</td>"
+            f"<td class=n>{undiagnosed}</td></tr>")
+    parts.append("</table>\n<h2>Most common diagnosed mistakes</h2>")
+    counts = data.mistake_counts()
+    if counts:
+        if "mistakes.png" in plots:
+            parts.append('<p><a href="mistakes.png"><img src="mistakes.png" alt="most common mistakes"></a></p>')
+        parts.append("<table><tr><th>function</th><th>mistake</th><th>students</th></tr>")
+        for (function, description), n in counts.items():
+            parts.append(f"<tr><td>{e(function)}</td><td>{e(description)}</td><td class=n>{n}</td></tr>")
+        parts.append("</table>")
+    else:
+        parts.append('<p class="muted">No catalogued mistake was diagnosed.</p>')
+    rows = data.zero_or_crashed()
+    parts.append("<h2>Scored zero or crashed</h2>")
+    if rows:
+        parts.append("<table><tr><th>student</th><th>score</th><th>why</th></tr>")
+        for name, total, reasons in rows:
+            score = "—" if total is None else f"{total:g}"
+            parts.append(f"<tr><td>{e(name)}</td><td class=n>{score}</td><td>{e('; '.join(reasons))}</td></tr>")
+        parts.append("</table>")
+    else:
+        parts.append('<p class="muted">Nobody scored zero or crashed.</p>')
+    parts.append("</body></html>\n")
+    return "\n".join(parts)
+
+
+def summary(folder, data):
+    """A few lines for the terminal."""
+    lines = [f"{data.assignment}: {len(data.graded)} of {len(data.students)} students graded; "
+             f"report in {folder / 'report.html'}"]
+    for (function, description), n in list(data.mistake_counts().items())[:3]:
+        lines.append(f"  {n} x {function}: {_short(description, 100)}")
+    rows = data.zero_or_crashed()
+    if rows:
+        lines.append(f"  scored zero or crashed: {', '.join(name for name, _, _ in rows)}")
+    return "\n".join(lines)
