@@ -258,8 +258,8 @@ th, td {{ border-bottom: 1px solid #ddd; padding: 0.3em 0.8em; text-align: left;
 td.n {{ text-align: right; }} img {{ max-width: 100%; }} .muted {{ color: #777; }}
 </style></head><body>
 <h1>{e(data.assignment)}: grading report</h1>
-<p>{len(graded)} of {len(data.students)} students graded; mean {mean:.2f}, median {median:g}
-of {data.max_total:g} points. Grades: <a href="grades.csv">grades.csv</a> (nbgrader's export).</p>
+<p>{len(graded)} of {len(data.students)} students graded; mean {mean:.2f}, median {median:g} of {data.max_total:g} points.
+Grades: <a href="grades.csv">grades.csv</a> (nbgrader's export).</p>
 <h2>Scores</h2>
 <p><a href="scores.png"><img src="scores.png" alt="score distribution per exercise"></a></p>
 <table><tr><th>exercise</th><th>points</th><th>mean</th><th>full marks</th><th>zero</th>
