@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 # nbgrader's gradebook runs `alembic` from PATH: the venv's bin/ goes first.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: setup lab test check build clean
+.PHONY: setup lab test e2e check build clean
 
 setup: $(VENV)/.installed
 
@@ -26,6 +26,16 @@ lab: setup
 test: setup
 	$(BIN)/python -m pytest
 	$(BIN)/python -m course check
+
+# Only the end-to-end tests (tests/e2e; make test runs them too): JupyterLab in Debian's
+# headless chromium, installed here when missing if we are root (as in CI); otherwise the
+# tests skip and say why.
+e2e: setup
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else echo "make e2e: /usr/bin/chromium is missing; install it with: sudo apt-get install chromium"; fi; }
+	$(BIN)/python -m pytest tests/e2e
 
 check: setup
 	$(BIN)/python -m course check
