@@ -145,7 +145,8 @@ def test_digit_browser_draws_at_once_and_redraws_for_each_control():
     box.controls["index"].value = 5
     assert box.chosen() == 5 and bytes(picture.value) != first
     wrong = np.flatnonzero(predict(MODEL, SPLIT.x_test) != SPLIT.y_test)
-    assert f"only the {len(wrong)} misclassified" == box.controls["only_mistakes"].description
+    assert box.controls["only_mistakes"].options == (("all 300 digits", False),
+                                                     (f"the {len(wrong)} misclassified", True))
     before = bytes(picture.value)
     box.controls["only_mistakes"].value = True
     assert box.controls["index"].max == len(wrong) - 1

@@ -485,8 +485,8 @@ show(misclassified_gallery(split.x_test, split.y_test, test_predictions))
 #
 # The widget shows one test digit at a time, and the probability (the softmax of the
 # scores) that your network gives each class: green when the most probable class is
-# right, red when it is wrong, with the true class outlined. Tick the box to step through
-# the misclassified digits only. Try these:
+# right, red when it is wrong, with the true class outlined. Choose "misclassified" to
+# step through the mistakes only. Try these:
 #
 # - Most correct digits get a probability above 0.99. Find a correct one that is less
 #   sure: what does its runner-up look like?

@@ -100,16 +100,17 @@ class TrainingMonitor:
 def digit_browser(model, x, y, index=0, only_mistakes=False):
     """Browse the digits ``x`` (N, 64) with labels ``y``: each with the probability the
     network ``model`` (in lesson 09's form) gives every class. A slider picks the digit; a
-    check box limits it to the misclassified ones."""
+    drop-down limits it to the misclassified ones."""
     probabilities = class_probabilities(model, x)  # (N, 10), computed once
     predicted = probabilities.argmax(axis=1)
     mistakes = np.flatnonzero(predicted != y)
     controls = {
         "index": widgets.IntSlider(value=index, min=0, max=len(x) - 1, description="digit",
                                    continuous_update=False),
-        "only_mistakes": widgets.Checkbox(value=only_mistakes,
-                                          description=f"only the {len(mistakes)} misclassified",
-                                          disabled=not len(mistakes)),
+        "only_mistakes": widgets.Dropdown(
+            options=[(f"all {len(x)} digits", False), (f"the {len(mistakes)} misclassified", True)],
+            value=bool(only_mistakes and len(mistakes)), description="show",
+            disabled=not len(mistakes)),
     }
     picture = widgets.Image(format="png")
 
