@@ -64,6 +64,9 @@ def _identical(now, then):
     if isinstance(then, (list, tuple)):
         return isinstance(now, type(then)) and len(now) == len(then) and \
             all(_identical(a, b) for a, b in zip(now, then))
+    if isinstance(then, dict):
+        return isinstance(now, dict) and now.keys() == then.keys() and \
+            all(_identical(now[k], then[k]) for k in then)
     return True  # scalars and functions cannot be modified in place
 
 

@@ -137,3 +137,13 @@ def test_relative_error_is_only_reported_where_the_expected_value_is_not_zero():
     message = failure("dense_forward", lambda x, W, b: x @ W + b + 1.0,
                       (np.zeros((1, 2)), np.ones((2, 2)), np.zeros(2)), np.zeros((1, 2)))
     assert "Max abs error 1." in message and "max rel error" not in message
+
+
+def test_a_modified_dict_input_is_reported():
+    from helpers.calling import run
+
+    def forgets(model, x):
+        model["weights"][0] += 1.0
+        return x
+    outcome = run(forgets, ({"weights": [np.zeros(2)]}, np.ones(2)), {}, ("model", "x"))
+    assert outcome.mutated == ("model",)
