@@ -103,8 +103,9 @@ def run(args):
         from .feedback import feedback
         lesson = lessons.find([args.assignment])[0]
         pages = feedback(lesson, args.course_dir or ROOT, db_url=args.db, students=args.student)
+        from .report import display_path
         print(f"{lesson.name}: feedback for {len(pages)} student(s) in "
-              f"{Path(args.course_dir or ROOT).resolve() / 'feedback'}/<student>/{lesson.name}/")
+              f"{display_path(Path(args.course_dir or ROOT) / 'feedback')}/<student>/{lesson.name}/")
         return 0
     if args.command == "demo":
         from .demo import DEFAULT_LESSON, demo

@@ -68,18 +68,19 @@ def fresh_course(folder, lesson):
 def demo(lesson, folder, jobs=2):
     from .feedback import feedback
     from .grade import grade, print_report
-    from .report import report, summary
+    from .report import display_path, report, summary
     root = fresh_course(folder, lesson)
     class_ = students(lesson)
     for student, nb in class_.items():
         target = root / "submitted" / student / lesson.name
         target.mkdir(parents=True)
         nbformat.write(nb, target / lesson.notebook_name)
-    print(f"demo course in {root}: {len(class_)} synthetic students submitted {lesson.name}")
+    print(f"demo course in {display_path(root)}: {len(class_)} synthetic students submitted {lesson.name}",
+          flush=True)
     results = grade(lesson, jobs=jobs, root=root)
     print_report(lesson, results)
     out, data = report(lesson, root)
     pages = feedback(lesson, root)
     print(summary(out, data))
-    print(f"feedback for {len(pages)} students in {root / 'feedback'}")
+    print(f"feedback for {len(pages)} students in {display_path(root / 'feedback')}")
     return root, results, data

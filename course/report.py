@@ -298,10 +298,19 @@ Grades: <a href="grades.csv">grades.csv</a> (nbgrader's export).</p>
     return "\n".join(parts)
 
 
+def display_path(path):
+    """``path`` relative to the working directory when it is inside it."""
+    path = Path(path).resolve()
+    try:
+        return path.relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
+
+
 def summary(folder, data):
     """A few lines for the terminal."""
     lines = [f"{data.assignment}: {len(data.graded)} of {len(data.students)} students graded; "
-             f"report in {folder / 'report.html'}"]
+             f"report in {display_path(folder / 'report.html')}"]
     for (function, description), n in list(data.mistake_counts().items())[:3]:
         lines.append(f"  {n} x {function}: {_short(description, 100)}")
     rows = data.zero_or_crashed()
