@@ -54,6 +54,7 @@ class ClassReport:
     max_by_function: dict
     max_total: float
     students: dict  # name -> Student
+    notebooks_read: int = 0  # autograded notebooks found (diagnoses and crashes come from them)
 
     @property
     def graded(self):
@@ -122,20 +123,22 @@ def collect(lesson, root, db_url):
     if submitted.is_dir():
         for folder in sorted(submitted.glob(f"*/{lesson.name}")):
             students.setdefault(folder.parent.name, Student(folder.parent.name))
+    read = 0
     for student in students.values():
         if student.graded:
-            read_autograded(root / "autograded" / student.name / lesson.name / lesson.notebook_name,
-                            functions, student)
+            read += read_autograded(root / "autograded" / student.name / lesson.name / lesson.notebook_name,
+                                    functions, student)
     return ClassReport(lesson.name, functions, dict(max_by_function),
-                       sum(max_by_function.values()), students)
+                       sum(max_by_function.values()), students, read)
 
 
 def read_autograded(path, functions, student):
-    """Diagnosed mistakes and crashes from one autograded notebook, into ``student``."""
+    """Diagnosed mistakes and crashes from one autograded notebook, into ``student``;
+    False when there is no such notebook here."""
     try:
         nb = nbformat.read(path, as_version=4)
     except Exception:
-        return
+        return False
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
@@ -155,6 +158,7 @@ def read_autograded(path, functions, student):
                 student.mistakes.add((function, description))
             if failed and not known:
                 student.failed_without_diagnosis.add(function)
+    return True
 
 
 def _output_text(output):
@@ -274,6 +278,10 @@ Grades: <a href="grades.csv">grades.csv</a> (nbgrader's export).</p>
             f"<td class=n>{sum(v >= top for v in scores)}</td><td class=n>{sum(v == 0 for v in scores)}</td>"
             f"<td class=n>{undiagnosed}</td></tr>")
     parts.append("</table>\n<h2>Most common diagnosed mistakes</h2>")
+    if data.notebooks_read < len(graded):
+        parts.append(f'<p class="muted">Diagnoses and crashes come from the {data.notebooks_read} autograded '
+                     f"notebooks found in autograded/ ({len(graded) - data.notebooks_read} graded elsewhere "
+                     "or removed).</p>")
     counts = data.mistake_counts()
     if counts:
         if "mistakes.png" in plots:

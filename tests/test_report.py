@@ -57,7 +57,7 @@ def a_class():
         "dee": Student("dee"),
     }
     return ClassReport("01_forward_propagation", ["dense_forward", "sigmoid"],
-                       {"dense_forward": 3.0, "sigmoid": 3.0}, 6.0, students)
+                       {"dense_forward": 3.0, "sigmoid": 3.0}, 6.0, students, notebooks_read=3)
 
 
 def test_mistakes_are_counted_by_student_most_common_first():
@@ -73,6 +73,13 @@ def test_page_lists_zero_and_ungraded_students_and_escapes_text():
     assert "<td>dee</td>" in tail and "not graded" in tail
     assert "<td>ada</td>" not in tail
     assert "3 of 4 students graded; mean 3.00, median 3 of 6 points" in html
+    assert "graded elsewhere" not in html
+
+
+def test_page_says_when_autograded_notebooks_are_missing_here():
+    data = a_class()
+    data.notebooks_read = 1
+    assert "come from the 1 autograded notebooks found in autograded/ (2 graded elsewhere" in page(data, [])
 
 
 def test_page_says_so_when_there_is_nothing_to_show():
