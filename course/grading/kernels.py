@@ -175,6 +175,7 @@ def start_zygote(env=None):
 def stop_zygote():
     """Stop the zygote (its kernels end with it) and remove the kernels' socket folder."""
     global _zygote, _socket_dir
+    _discard_spares()
     if _zygote is not None:
         _zygote.close()
         _zygote = None
@@ -229,15 +230,48 @@ class QuickReadyClient(AsyncKernelClient):
     wait_for_ready = _quick_wait_for_ready
 
 
+#: Code run (silently: no output, no history, no execution count) in a spare kernel
+#: when a notebook takes it over: it moves to the notebook's folder, as if started there.
+MOVE_TO = """import os as _course_os, pathlib as _course_pathlib
+try:
+    _course_os.chdir({cwd!r})
+    get_ipython().history_manager.dir_hist[:] = [_course_pathlib.Path.cwd()]
+finally:
+    del _course_os, _course_pathlib
+"""
+_spares = []  # kernels started ahead of the notebook that will take one
+
+
+def _discard_spares():
+    while _spares:
+        spare = _spares.pop()
+        process = getattr(spare.provisioner, "process", None)
+        if process is not None:
+            try:
+                process.kill()
+            except OSError:
+                pass
+
+
 class ForkedKernelManager(AsyncKernelManager):
     """A kernel manager whose Python kernels are forks of the worker's zygote and whose
-    channels are Unix sockets."""
+    channels are Unix sockets.
+
+    Each time it starts a kernel it also forks a spare one, in a neutral folder, for the
+    next notebook: while this notebook runs, the spare initializes, so the next notebook
+    finds a kernel ready and only moves it to its folder (``MOVE_TO``). A spare is only
+    taken with exactly the command line and environment its notebook would get."""
+
+    #: Whether to start the next notebook's kernel ahead (COURSE_KERNEL_PRESTART=0: no).
+    prestart = os.environ.get("COURSE_KERNEL_PRESTART", "1") != "0"
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.transport = "ipc"
         self.ip = _socket_prefix()
         self.client_factory = QuickReadyClient
+        self._is_spare = False
+        self._launch = None  # (argv after the connection file, env) of its kernel
 
     async def _async_wait(self, pollinterval=0.1):
         if isinstance(getattr(self.provisioner, "process", None), ForkedProcess):
@@ -245,21 +279,81 @@ class ForkedKernelManager(AsyncKernelManager):
         await super()._async_wait(pollinterval)
 
     def _forkable(self, cmd):
-        return (_zygote is not None and not _zygote.broken and len(cmd) >= 3
+        return (_zygote is not None and not _zygote.broken and len(cmd) >= 5
                 and os.path.realpath(cmd[0]) == os.path.realpath(sys.executable)
-                and cmd[1:3] == ["-m", "ipykernel_launcher"])
+                and cmd[1:4] == ["-m", "ipykernel_launcher", "-f"])
+
+    async def _async_start_kernel(self, **kw):
+        self._start_arguments = list(kw.get("extra_arguments") or [])
+        await super()._async_start_kernel(**kw)
+
+    start_kernel = _async_start_kernel
 
     async def _async_launch_kernel(self, kernel_cmd, **kw):
         if not self._forkable(kernel_cmd):
             return await super()._async_launch_kernel(kernel_cmd, **kw)
-        provisioner = self.provisioner
         env = dict(kw.get("env") or os.environ)
         cwd = kw.get("cwd") or os.getcwd()
-        pid = _zygote.spawn(kernel_cmd, cwd, env)
-        provisioner.process = ForkedProcess(pid, _zygote)
-        provisioner.pid = provisioner.pgid = pid  # the fork starts its own session
+        self._launch = (kernel_cmd[5:], env)
+        if self._is_spare or not await self._adopt_spare(cwd):
+            pid = _zygote.spawn(kernel_cmd, cwd, env)
+            self._take_process(ForkedProcess(pid, _zygote), cwd)
+            self._reconcile_connection_info(self.provisioner.connection_info)
+        if self.prestart and not self._is_spare:
+            await self._start_spare()
+
+    def _take_process(self, process, cwd):
+        provisioner = self.provisioner
+        provisioner.process = process
+        provisioner.pid = provisioner.pgid = process.pid  # the fork starts its own session
         provisioner.cwd = cwd
-        self._reconcile_connection_info(provisioner.connection_info)
+
+    async def _start_spare(self):
+        _discard_spares()
+        spare = ForkedKernelManager(kernel_name=self.kernel_name, parent=self.parent)
+        spare._is_spare = True
+        try:
+            await spare.start_kernel(cwd=os.path.dirname(self.ip),
+                                     extra_arguments=list(getattr(self, "_start_arguments", [])))
+        except Exception:  # no spare: the next notebook forks its kernel itself
+            return
+        _spares.append(spare)
+
+    async def _adopt_spare(self, cwd):
+        """Take over the spare kernel if it matches, moved to ``cwd``; False if none does."""
+        if not _spares:
+            return False
+        spare = _spares.pop()
+        process = spare.provisioner.process if spare.provisioner else None
+        if process is None or process.poll() is not None or spare._launch != self._launch \
+                or not await spare._move_to(cwd):
+            _spares.append(spare)
+            _discard_spares()
+            return False
+        self.cleanup_connection_file()  # written for a kernel that will not be started
+        self.connection_file = spare.connection_file
+        self.transport, self.ip = spare.transport, spare.ip
+        for name in ("shell_port", "iopub_port", "stdin_port", "hb_port", "control_port"):
+            setattr(self, name, getattr(spare, name))
+        self.session.key = spare.session.key
+        self.session.signature_scheme = spare.session.signature_scheme
+        self.provisioner.connection_info = self.get_connection_info()
+        self._take_process(process, cwd)
+        spare.provisioner.process = None
+        return True
+
+    async def _move_to(self, cwd):
+        client = self.client()
+        client.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
+        try:
+            msg_id = client.execute(MOVE_TO.format(cwd=str(cwd)), silent=True, store_history=False,
+                                    allow_stdin=False)
+            reply = await client._async_recv_reply(msg_id, timeout=30)
+            return reply["content"].get("status") == "ok"
+        except Exception:
+            return False
+        finally:
+            client.stop_channels()
 
 
 # The zygote's side -------------------------------------------------------------------
@@ -288,9 +382,14 @@ def _zygote_main(requests_fd, replies_fd):
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # ipykernel reads JPY_PARENT_PID when it is imported; a fork's parent is this process.
     os.environ["JPY_PARENT_PID"] = str(os.getpid())
-    # what ipykernel's kernel spec gives a Python kernel, read by debugpy when imported
+    # read by debugpy when imported (it would print a warning about frozen modules)
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    # what ipykernel sets before a notebook can import Matplotlib, which reads it on import
+    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    before = dict(os.environ)
     _preload()
+    # variables that importing set (debugpy's PYDEVD_USE_FRAME_EVAL): a kernel has them too
+    added = {k: v for k, v in os.environ.items() if k not in before}
     children = set()
     requests = os.fdopen(requests_fd, "rb", buffering=0)
     buffer = b""
@@ -332,7 +431,7 @@ def _zygote_main(requests_fd, replies_fd):
                     reply(f"error {error}")
                     continue
                 if pid == 0:
-                    _kernel_main(request, (requests_fd, replies_fd))  # never returns
+                    _kernel_main(request, (requests_fd, replies_fd), added)  # never returns
                 children.add(pid)
                 reply(f"pid {pid}")
     finally:
@@ -348,7 +447,7 @@ def _zygote_main(requests_fd, replies_fd):
                 pass
 
 
-def _kernel_main(request, inherited_fds):
+def _kernel_main(request, inherited_fds, added_by_imports):
     """In the fork: become ``python -m ipykernel_launcher <argv>``; never returns."""
     code = 1
     try:
@@ -365,6 +464,8 @@ def _kernel_main(request, inherited_fds):
         os.chdir(cwd)
         env = dict(request["env"])
         env["JPY_PARENT_PID"] = str(os.getppid())
+        for key, value in added_by_imports.items():
+            env.setdefault(key, value)
         os.environ.clear()
         os.environ.update(env)
         sys.path[0] = cwd  # as `python -m` puts the working directory first
