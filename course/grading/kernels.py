@@ -61,7 +61,7 @@ class Zygote:
         os.close(replies_write)
         self._buffer = b""
         self.exits = {}  # pid -> exit code, as the zygote reaps its kernels
-        self.broken = False
+        self.broken = self.closed = False
 
     def spawn(self, cmd, cwd, env):
         """Fork a kernel running ``cmd`` (``python -m ipykernel_launcher ...``); its pid."""
@@ -85,7 +85,7 @@ class Zygote:
     def exit_code(self, pid):
         """The exit code of a kernel the zygote has reaped, else None."""
         with self._lock:
-            while pid not in self.exits and self._line(timeout=0) is not None:
+            while not self.closed and pid not in self.exits and self._line(timeout=0) is not None:
                 pass
         return self.exits.get(pid)
 
@@ -110,6 +110,7 @@ class Zygote:
             self._buffer += chunk
 
     def close(self):
+        self.closed = self.broken = True
         for fd in (self._requests, self._replies):
             try:
                 os.close(fd)
