@@ -134,7 +134,12 @@ class ForkedProcess:
         self.pid = pid
         self.zygote = zygote
         self.returncode = None
-        self._pidfd = os.pidfd_open(pid)
+        try:
+            self._pidfd = os.pidfd_open(pid)
+        except ProcessLookupError:  # it died at once and was reaped already
+            code = zygote.exit_code(pid)
+            self.returncode = code if code is not None else -signal.SIGKILL
+            self._pidfd = None
 
     def poll(self):
         if self.returncode is None and select.select([self._pidfd], [], [], 0)[0]:
@@ -349,7 +354,7 @@ class ForkedKernelManager(AsyncKernelManager):
         try:
             msg_id = client.execute(MOVE_TO.format(cwd=str(cwd)), silent=True, store_history=False,
                                     allow_stdin=False)
-            reply = await client._async_recv_reply(msg_id, timeout=30)
+            reply = await client._async_recv_reply(msg_id, timeout=10)
             return reply["content"].get("status") == "ok"
         except Exception:
             return False

@@ -8,9 +8,9 @@ reported and the worker goes on with the next. Nothing else ever reaches that st
 the worker's own file descriptor 1 points at /dev/null for everything it starts.
 
 What the worker saves per notebook, with scores unchanged (the same preprocessors run):
-- kernels are forks of a warm process (``course.grading.kernels``) and talk over Unix
-  sockets, so a kernel starts in a fraction of the time and never collides with another
-  worker's ports;
+- kernels are forks of a warm process (``course.grading.kernels``), the next one
+  started while the current notebook runs, and they talk over Unix sockets: a kernel is
+  ready in a fraction of the time and never collides with another worker's ports;
 - a kernel is stopped at once when its notebook is done, not asked to shut down;
 - the sandboxes' forkserver starts while nbgrader loads, not during the first student.
 This module's own imports are light on purpose: the sandbox processes import it again
