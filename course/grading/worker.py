@@ -12,7 +12,8 @@ What the worker saves per notebook, with scores unchanged (the same preprocessor
   started while the current notebook runs, and they talk over Unix sockets: a kernel is
   ready in a fraction of the time and never collides with another worker's ports;
 - a kernel is stopped at once when its notebook is done, not asked to shut down;
-- the sandboxes' forkserver starts while nbgrader loads, not during the first student.
+- the sandboxes' forkserver starts while nbgrader loads, not during the first student;
+- nbgrader's cell metadata checks check their (fixed) schema once, not for every cell.
 This module's own imports are light on purpose: the sandbox processes import it again
 (multiprocessing prepares every child from the parent's ``__main__``).
 """
@@ -65,6 +66,37 @@ def _start_helpers():
             os.environ["NBGRADER_EXECUTION"] = saved
 
 
+def _check_metadata_schema_once():
+    """nbgrader checks each cell's metadata with ``jsonschema.validate``, which checks the
+    schema itself every time first (most of the cost, twice per notebook). The schema is
+    nbgrader's own and fixed: check it once, then validate exactly as jsonschema would
+    (the same best-matching error)."""
+    import types
+
+    import jsonschema
+    from nbgrader.nbgraderformat import common
+
+    checked = {}
+
+    def validate(instance, schema, cls=None, *args, **kwargs):
+        key = (id(schema), cls)
+        if key not in checked:
+            kind = cls or jsonschema.validators.validator_for(schema)
+            kind.check_schema(schema)
+            checked[key] = (schema, kind(schema, *args, **kwargs))
+        error = jsonschema.exceptions.best_match(checked[key][1].iter_errors(instance))
+        if error is not None:
+            raise error
+
+    class Jsonschema(types.ModuleType):
+        def __getattr__(self, name):
+            return getattr(jsonschema, name)
+
+    proxy = Jsonschema("jsonschema")
+    proxy.validate = validate
+    common.jsonschema = proxy  # only nbgrader's metadata checks see it
+
+
 def forked_execute(cls):
     """``cls`` (an nbgrader Execute preprocessor) with kernels from the zygote, stopped
     at once after the last cell. Same name, so the configuration of ``cls`` applies."""
@@ -106,6 +138,7 @@ def main(root, assignment, db_url):
     from nbgrader.coursedir import CourseDirectory
 
     config = load_config(root, db_url)
+    _check_metadata_schema_once()
     api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
     reports.write(PREFIX + json.dumps({"ready": True}) + "\n")
     try:
