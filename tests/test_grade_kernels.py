@@ -85,3 +85,13 @@ def test_stopping_the_zygote_ends_its_kernels(tmp_path):
     kernels.stop_zygote()
     assert zygote.process.poll() is not None
     assert spare.wait(timeout=10) is not None
+
+
+def test_without_pidfd_kernels_start_as_usual(zygote, tmp_path, monkeypatch):
+    def unsupported(pid, flags=0):
+        raise OSError(38, "Function not implemented")
+    monkeypatch.setattr(os, "pidfd_open", unsupported)
+    kernels._discard_spares()
+    outputs = run("print(6 * 7)", tmp_path, kernels.ForkedKernelManager)
+    assert outputs[0]["text"] == "42\n"
+    assert zygote.broken  # later kernels do not try the zygote again

@@ -165,6 +165,15 @@ class ForkedProcess:
         self.send_signal(signal.SIGKILL)
 
 
+def _spawn(cmd, cwd, env):
+    pid = _zygote.spawn(cmd, cwd, env)
+    try:
+        return ForkedProcess(pid, _zygote)
+    except OSError:
+        os.kill(pid, signal.SIGKILL)
+        raise
+
+
 _zygote = None
 _socket_dir = None
 _counter = itertools.count(1)
@@ -285,7 +294,7 @@ class ForkedKernelManager(AsyncKernelManager):
         await super()._async_wait(pollinterval)
 
     def _forkable(self, cmd):
-        return (_zygote is not None and not _zygote.broken and len(cmd) >= 5
+        return (_zygote is not None and not _zygote.broken and hasattr(os, "pidfd_open") and len(cmd) >= 5
                 and os.path.realpath(cmd[0]) == os.path.realpath(sys.executable)
                 and cmd[1:4] == ["-m", "ipykernel_launcher", "-f"])
 
@@ -302,8 +311,15 @@ class ForkedKernelManager(AsyncKernelManager):
         cwd = kw.get("cwd") or os.getcwd()
         self._launch = (kernel_cmd[5:], env)
         if self._is_spare or not await self._adopt_spare(cwd):
-            pid = _zygote.spawn(kernel_cmd, cwd, env)
-            self._take_process(ForkedProcess(pid, _zygote), cwd)
+            try:
+                process = _spawn(kernel_cmd, cwd, env)
+            except OSError:  # no zygote, or no pidfd (Linux < 5.3): start kernels as usual
+                if _zygote is not None:
+                    _zygote.broken = True
+                if self._is_spare:
+                    raise
+                return await super()._async_launch_kernel(kernel_cmd, **kw)
+            self._take_process(process, cwd)
             self._reconcile_connection_info(self.provisioner.connection_info)
         if self.prestart and not self._is_spare:
             await self._start_spare()
