@@ -12,10 +12,12 @@ memory and file sizes are capped; stdout and stderr go nowhere. Other graded fun
 the answer may call (a contract's ``uses``) are proxies that ask the grader to run the
 reference, and so are callables a test passes in (``numerical_gradient``'s ``f``).
 """
+import contextlib
 import multiprocessing
 import os
 import sys
 import time
+import types
 from pathlib import Path
 
 from . import wire
@@ -56,6 +58,21 @@ def _get_context():
     return _context
 
 
+@contextlib.contextmanager
+def _main_module_hidden():
+    """multiprocessing prepares every forkserver child by running the parent's __main__
+    again (as ``__mp_main__``). Under ``nbgrader autograde`` that is nbgrader's whole CLI,
+    about 1.5 s per sandbox, and the sandbox needs nothing from it: while a sandbox
+    starts, __main__ is a bare module with neither ``__file__`` nor ``__spec__``, which
+    multiprocessing takes as "nothing to prepare"."""
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
+
+
 class Callback:
     """A callable from the test, replaced by a token before the inputs cross."""
 
@@ -90,7 +107,8 @@ class Sandbox:
             target=_main, args=(child, self.source, self.function, tuple(self.references),
                                 tuple(forbidden)),
             daemon=True)
-        self.process.start()
+        with _main_module_hidden():
+            self.process.start()
         child.close()
         self.conn = parent
         budget, self.budget = self.budget, STARTUP_ALLOWANCE

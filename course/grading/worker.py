@@ -14,8 +14,6 @@ What the worker saves per notebook, with scores unchanged (the same preprocessor
 - a kernel is stopped at once when its notebook is done, not asked to shut down;
 - the sandboxes' forkserver starts while nbgrader loads, not during the first student;
 - nbgrader's cell metadata checks check their (fixed) schema once, not for every cell.
-This module's own imports are light on purpose: the sandbox processes import it again
-(multiprocessing prepares every child from the parent's ``__main__``).
 """
 import json
 import os
