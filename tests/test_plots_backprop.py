@@ -7,7 +7,7 @@ from matplotlib.figure import Figure
 from gradcheck import max_rel_error, numeric_gradient
 from helpers.plots.backprop import (SEED_BIASES, SEED_WEIGHTS, derivative_mixup, gradient_check_chart,
                                     half_squared_error, seed_network, train_step, training_curves)
-from helpers.reference import mlp_forward
+from helpers.reference import mlp_backward, mlp_forward
 from helpers.widgets.backprop import training_stepper
 
 #: Seed 003's printed predictions at epochs 0, 20, ..., 500.
@@ -22,7 +22,7 @@ def run_seed(epochs=500, lr=0.5):
     x, y, weights, biases = seed_network()
     predictions = []
     for _ in range(epochs):
-        _, pred, weights, biases = train_step(x, y, weights, biases, lr)
+        _, pred, weights, biases = train_step(x, y, weights, biases, lr, backward=mlp_backward)
         predictions.append(pred[0, 0])
     predictions.append(mlp_forward(x, weights, biases)[0][0, 0])
     return np.array(predictions)
@@ -55,7 +55,7 @@ def test_half_squared_error_and_its_gradient():
 def test_train_step_reports_the_state_before_the_step_and_leaves_its_inputs_alone():
     x, y, weights, biases = seed_network()
     copies = [W.copy() for W in weights] + [b.copy() for b in biases]
-    loss, pred, new_weights, new_biases = train_step(x, y, weights, biases, 0.5)
+    loss, pred, new_weights, new_biases = train_step(x, y, weights, biases, 0.5, backward=mlp_backward)
     np.testing.assert_array_equal(pred, mlp_forward(x, weights, biases)[0])
     assert loss == pytest.approx(0.5 * float((pred[0, 0] - 0.875) ** 2))
     for before, after in zip(copies, weights + biases):
@@ -99,7 +99,7 @@ def test_derivative_mixup_draws_both_slopes_and_the_marks():
 
 
 def test_widget_steps_resets_and_redraws():
-    box = training_stepper()
+    box = training_stepper(backward=mlp_backward)
     picture, controls, state = box.children[1], box.controls, box.state
     drawings = [bytes(picture.value)]
     assert drawings[0].startswith(b"\x89PNG") and len(state["losses"]) == 1
@@ -119,3 +119,19 @@ def test_widget_steps_resets_and_redraws():
     drawings.append(bytes(picture.value))
     assert len(state["losses"]) == 1 and state["lr_changes"] == [(0, 2.0)]
     assert all(a != b for a, b in zip(drawings, drawings[1:]))
+
+
+def test_train_step_and_the_widget_use_the_backward_pass_they_are_given():
+    calls = []
+
+    def counting_backward(dout, activations, weights):
+        calls.append(len(weights))
+        return mlp_backward(dout, activations, weights)
+
+    x, y, weights, biases = seed_network()
+    with pytest.raises(TypeError):  # no default: the lesson passes the student's
+        train_step(x, y, weights, biases, 0.5)
+    train_step(x, y, weights, biases, 0.5, backward=counting_backward)
+    box = training_stepper(backward=counting_backward)
+    box.controls["step_50"].click()
+    assert calls == [3] * 51

@@ -6,7 +6,8 @@ import pytest
 from matplotlib.figure import Figure
 
 from helpers.display import to_png
-from helpers.plots.forward import layer_histograms, neuron_plane, sigmoid_saturation, sigmoid_slope
+from helpers.plots.forward import (ACTIVATIONS, layer_histograms, naive_sigmoid, neuron_plane,
+                                   sigmoid_saturation, sigmoid_slope)
 from helpers.reference import sigmoid
 from helpers.widgets.forward import neuron_explorer
 
@@ -19,7 +20,7 @@ def test_sigmoid_slope_matches_the_product_form_where_that_is_accurate():
 
 
 def test_sigmoid_saturation_marks_each_point_on_both_panels():
-    fig = sigmoid_saturation({"raw": 49.0, "standardised": 0.47})
+    fig = sigmoid_saturation({"raw": 49.0, "standardised": 0.47}, sigmoid)
     assert isinstance(fig, Figure)
     value_ax, slope_ax = fig.axes
     marked = [line.get_xydata()[0] for line in value_ax.lines[1:]]
@@ -41,8 +42,17 @@ def test_neuron_plane_shows_the_neuron_and_its_decision_line():
 
 
 def test_neuron_plane_without_a_line_in_view_says_so():
-    ax = neuron_plane(0.0, 0.0, 1.0, "relu").axes[0]
+    ax = neuron_plane(0.0, 0.0, 1.0, "step").axes[0]
     assert "no decision line" in ax.get_title()
+
+
+def test_the_widgets_activations_are_right_and_its_sigmoid_is_not_lesson_01s_solution():
+    z = np.linspace(-35, 35, 141)  # the widget's plane: |w1 x1 + w2 x2 + b| <= 35
+    np.testing.assert_allclose(ACTIVATIONS["sigmoid"](z), sigmoid(z), rtol=1e-12)
+    np.testing.assert_array_equal(ACTIVATIONS["step"](np.array([-2.0, 0.0, 3.0])), [0.0, 0.5, 1.0])
+    assert set(ACTIVATIONS) == {"sigmoid", "tanh", "step", "identity"}  # no later lesson's relu
+    with pytest.warns(RuntimeWarning, match="overflow"):  # the exercise demands silence at -750
+        naive_sigmoid(np.array([-750.0]))
 
 
 def test_layer_histograms_has_a_panel_per_run_and_layer():

@@ -88,7 +88,8 @@ from helpers.widgets.forward import neuron_explorer
 # $75 \pm 12$, cholesterol $190 \pm 35$), the same patient becomes
 # $\left(\frac{45 - 50}{15}, \frac{80 - 75}{12}, \frac{200 - 190}{35}\right)
 # \approx (-0.33, 0.42, 0.29)$ and the same neuron gives $z \approx 0.47$, in the range
-# where the sigmoid responds.
+# where the sigmoid responds. The cell below computes both pre-activations; once you have
+# written the sigmoid (section 3), a plot shows where each of them lands on it.
 
 # %% nbgrader={"grade": false, "grade_id": "patient_demo", "locked": true, "schema_version": 3, "solution": false, "task": false}
 patient = np.array([45.0, 80.0, 200.0])  # age, heart rate, cholesterol
@@ -101,8 +102,6 @@ population_std = np.array([15.0, 12.0, 35.0])
 z_standardised = (patient - population_mean) / population_std @ w + b
 print(f"raw inputs:          z = {z_raw:.4f}")
 print(f"standardised inputs: z = {z_standardised:.4f}")
-
-show(sigmoid_saturation({"patient, raw": z_raw, "patient, standardised": z_standardised}))
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "misconception", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ### A misconception: forward propagation does not learn
@@ -132,7 +131,11 @@ print("weights unchanged by the forward pass:", np.array_equal(w, weights_before
 # - Change only $b$. The line moves but keeps its direction. Why?
 # - Multiply both weights by 3 (and $b$ too). The line stays put, but the transition gets
 #   sharper: the neuron becomes more "certain". What does that say about the patient?
-# - Switch to `relu` or `identity`: the line is the same, only the colouring changes.
+# - Switch to `step` (1 where $z > 0$, 0 where $z < 0$, the threshold of the earliest
+#   artificial neurons) or `identity`: the line is the same, only the colouring changes.
+#
+# (The widget computes the sigmoid as written, `1 / (1 + np.exp(-z))`. That is accurate
+# for the values it shows, $|z| \le 35$; section 3 is about the inputs where it is not.)
 
 # %% nbgrader={"grade": false, "grade_id": "widget", "locked": true, "schema_version": 3, "solution": false, "task": false}
 neuron_explorer()
@@ -276,6 +279,19 @@ check_reference("sigmoid", sigmoid, (extremes,))
 check_reference("sigmoid", sigmoid, (extremes.reshape(2, 8),))
 ### END HIDDEN TESTS
 print("sigmoid: the extremes pass.")
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "patient_plot_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ### The patient on your sigmoid
+#
+# Back to the patient of section 1. The plot below draws your `sigmoid` (left) and its
+# slope $\sigma(z)\,(1 - \sigma(z))$ (right, on a log scale) and marks the patient's two
+# pre-activations. With raw inputs, $z = 49$ lies on the flat top of the curve, where the
+# slope is about $5 \times 10^{-22}$; standardised, $z \approx 0.47$ lies in the middle,
+# where the slope, about $0.24$, is close to its largest value $0.25$ (at $z = 0$).
+
+# %% nbgrader={"grade": false, "grade_id": "patient_plot", "locked": true, "schema_version": 3, "solution": false, "task": false}
+show(sigmoid_saturation({"patient, raw": z_raw, "patient, standardised": z_standardised},
+                        logistic=sigmoid))
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "network", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 4. A whole network

@@ -519,11 +519,11 @@ show(gradient_check_chart({"your mlp_backward": errors}))
 # %% [markdown] nbgrader={"grade": false, "grade_id": "widget_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ### Explore: training one step at a time
 #
-# The widget trains the same network from the same initial weights (with the course's
-# reference functions). **step** runs one epoch (forward, backward, update), **50 steps**
-# runs fifty, **reset** goes back to the initial weights, and the slider (on a log scale)
-# sets the learning rate for the steps that follow (a dotted line marks each change). Try
-# these:
+# The widget trains the same network from the same initial weights, with the course's
+# `mlp_forward` and your `mlp_backward`. **step** runs one epoch (forward, backward,
+# update), **50 steps** runs fifty, **reset** goes back to the initial weights, and the
+# slider (on a log scale) sets the learning rate for the steps that follow (a dotted line
+# marks each change). Try these:
 #
 # - Click **step** a few times. The first steps change the prediction the most. Why? (Look
 #   at `dout = pred - Y`.)
@@ -534,7 +534,7 @@ show(gradient_check_chart({"your mlp_backward": errors}))
 #   $a(1 - a)$ when $a$ is close to 1.) What happens at 100?
 
 # %% nbgrader={"grade": false, "grade_id": "widget", "locked": true, "schema_version": 3, "solution": false, "task": false}
-training_stepper()
+training_stepper(backward=mlp_backward)
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "bug_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 7. Find the bug

@@ -1,9 +1,13 @@
 """Lesson 03 plots: a training run's loss and prediction, a gradient check, and the slope
-of tanh against the sigmoid's formula that seed 002 applies to it."""
+of tanh against the sigmoid's formula that seed 002 applies to it.
+
+The backward pass is lesson 03's own exercise: :func:`train_step` takes it as an argument
+(the lesson passes the student's ``mlp_backward``). The forward pass is lesson 01's, so
+the course's reference version is the default.
+"""
 import numpy as np
 
 from ..display import new_figure
-from ..reference.backprop import mlp_backward
 from ..reference.forward import mlp_forward
 
 #: Seed 003's training problem: one sample, one target, a 2-2-2-1 sigmoid network. The
@@ -31,10 +35,14 @@ def half_squared_error(pred, target):
     return 0.5 * float(np.sum((pred - target) ** 2)), pred - target
 
 
-def train_step(x, y, weights, biases, lr, forward=mlp_forward, backward=mlp_backward):
+def train_step(x, y, weights, biases, lr, *, backward, forward=mlp_forward):
     """One step of gradient descent on the half squared error: returns
     ``(loss, pred, new_weights, new_biases)``, with the loss and prediction taken before
-    the step. The lists passed in are not modified."""
+    the step. The lists passed in are not modified.
+
+    ``backward(dout, activations, weights) -> (dweights, dbiases)`` is an ``mlp_backward``
+    and ``forward(x, weights, biases) -> (out, activations)`` an ``mlp_forward``.
+    """
     pred, activations = forward(x, weights, biases)
     loss, dpred = half_squared_error(pred, y)
     dweights, dbiases = backward(dpred, activations, weights)

@@ -1,32 +1,49 @@
-"""Lesson 01 plots: the sigmoid's saturation and one neuron over its input plane."""
+"""Lesson 01 plots: the sigmoid's saturation and one neuron over its input plane.
+
+The sigmoid is lesson 01's own exercise, so nothing here computes it the way the exercise
+asks: :func:`sigmoid_saturation` takes the student's sigmoid as an argument, and the
+widget's neuron uses :func:`naive_sigmoid`.
+"""
 import numpy as np
 
 from ..display import new_figure
-from ..reference.forward import sigmoid
+
+
+def naive_sigmoid(z):
+    """1 / (1 + exp(-z)) as written. Accurate on the widget's plane, where
+    |z| <= 5 * 3 + 5 * 3 + 5 = 35, but for z < -709 exp(-z) overflows with a RuntimeWarning.
+    Lesson 01's sigmoid must stay silent at z = -750, so this deliberately fails that
+    exercise's tests: it is not a solution."""
+    return 1 / (1 + np.exp(-z))
+
 
 #: Activations a single neuron can use in the lesson's widget: name -> function.
 ACTIVATIONS = {
-    "sigmoid": sigmoid,
+    "sigmoid": naive_sigmoid,
     "tanh": np.tanh,
-    "relu": lambda z: np.maximum(z, 0.0),
+    "step": lambda z: np.heaviside(z, 0.5),  # 1 for z > 0, 0 for z < 0: the perceptron's threshold
     "identity": lambda z: z,
 }
 
 
-def sigmoid_saturation(marks):
-    """The sigmoid and its slope sigmoid * (1 - sigmoid), with named pre-activations marked.
+def sigmoid_saturation(marks, logistic):
+    """A sigmoid and its slope sigmoid * (1 - sigmoid), with named pre-activations marked.
 
-    ``marks`` maps a label to a pre-activation z. The slope panel uses a log scale so
-    that the tiny slope of a saturated neuron stays visible.
+    ``marks`` maps a label to a pre-activation z; ``logistic`` is the sigmoid drawn (the
+    lesson passes the student's ``sigmoid``). The slope is computed here, by
+    :func:`sigmoid_slope`, and drawn on a log scale so that the tiny slope of a saturated
+    neuron stays visible.
     """
     fig = new_figure(9, 3.6)
     value_ax, slope_ax = fig.subplots(1, 2)
     reach = max(10.0, 1.2 * max((abs(z) for z in marks.values()), default=0.0))
     z = np.linspace(-reach, reach, 801)
-    value_ax.plot(z, sigmoid(z), color="tab:blue")
+    value_ax.plot(z, logistic(z), color="tab:blue")
     slope_ax.semilogy(z, sigmoid_slope(z), color="tab:orange")
-    for label, z0 in marks.items():
-        a0, s0 = float(sigmoid(z0)), float(sigmoid_slope(z0))
+    # the exercise's sigmoid takes an array, not a Python float: mark all points in one call
+    marked = logistic(np.array(list(marks.values()), dtype=float))
+    for (label, z0), a0 in zip(marks.items(), marked):
+        a0, s0 = float(a0), float(sigmoid_slope(z0))
         value_ax.plot([z0], [a0], "o", label=f"{label}: z = {z0:.4g}, sigmoid = {a0:.4f}")
         slope_ax.plot([z0], [s0], "o", label=f"{label}: slope = {s0:.2g}")
     value_ax.set(title="sigmoid(z)", xlabel="pre-activation z", ylim=(-0.05, 1.05))

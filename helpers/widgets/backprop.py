@@ -6,10 +6,15 @@ from ..plots.backprop import half_squared_error, seed_network, train_step, train
 from ..reference.forward import mlp_forward
 
 
-def training_stepper(lr=0.5):
+def training_stepper(*, backward, forward=mlp_forward, lr=0.5):
     """Buttons that take 1 or 50 steps of gradient descent on seed 003's network, a
     learning-rate slider (which applies to the steps taken after it moves) and a reset,
-    over :func:`helpers.plots.backprop.training_curves`."""
+    over :func:`helpers.plots.backprop.training_curves`.
+
+    ``backward`` is the ``mlp_backward`` that computes the gradients (the lesson passes
+    the student's) and ``forward`` the ``mlp_forward`` (lesson 01's, by default the
+    course's), as in :func:`helpers.plots.backprop.train_step`.
+    """
     controls = {
         "step": widgets.Button(description="step", tooltip="one forward pass, backward pass and update"),
         "step_50": widgets.Button(description="50 steps"),
@@ -24,7 +29,7 @@ def training_stepper(lr=0.5):
 
     def evaluate():
         """Loss and prediction of the current weights (the point after the last step)."""
-        pred, _ = mlp_forward(state["x"], state["weights"], state["biases"])
+        pred, _ = forward(state["x"], state["weights"], state["biases"])
         loss, _ = half_squared_error(pred, state["y"])
         return loss, float(pred[0, 0])
 
@@ -48,7 +53,8 @@ def training_stepper(lr=0.5):
         def take(_button=None):
             for _ in range(count):
                 _, _, state["weights"], state["biases"] = train_step(
-                    state["x"], state["y"], state["weights"], state["biases"], controls["lr"].value)
+                    state["x"], state["y"], state["weights"], state["biases"], controls["lr"].value,
+                    backward=backward, forward=forward)
                 loss, pred = evaluate()
                 state["losses"].append(loss)
                 state["predictions"].append(pred)
