@@ -1,5 +1,6 @@
 """Lesson 04's plots show what they claim (the data in their artists, and the numbers
 the lesson's prose quotes from them); the widget redraws on every control."""
+import inspect
 import math
 
 import numpy as np
@@ -7,10 +8,16 @@ import pytest
 from matplotlib.figure import Figure
 
 from gradcheck import numeric_gradient
-from helpers.plots.activations import (ACTIVATIONS, LEAK, DyingReluSetup, activation_and_depth,
-                                       activation_gallery, dead_fraction, dying_relu, gradient_norms,
-                                       gradient_through_depth, layer_gradients)
+from helpers.plots.activations import (LEAK, NAMES, DyingReluSetup, activation, activation_and_depth,
+                                       activation_gallery, available, dead_fraction, dying_relu,
+                                       gradient_norms, gradient_through_depth, layer_gradients)
+from helpers.reference import activations as course
 from helpers.widgets.activations import depth_explorer
+
+#: The course's lesson 04 functions, passed to the plots as a student passes theirs.
+FUNCTIONS = {name: getattr(course, name)
+             for name in ("tanh_backward", "relu", "relu_backward", "leaky_relu", "leaky_relu_backward")}
+ACTIVATIONS = {name: activation(name, FUNCTIONS) for name in NAMES}
 
 
 def scalar(name):
@@ -46,7 +53,7 @@ def test_derivatives_at_zero_follow_the_lesson():
 
 
 def test_gallery_draws_each_function_above_its_derivative():
-    fig = activation_gallery()
+    fig = activation_gallery(FUNCTIONS)
     assert isinstance(fig, Figure)
     names = list(ACTIVATIONS)
     axes = fig.axes  # row-major: the functions, then the derivatives
@@ -86,7 +93,7 @@ def test_layer_gradients_are_the_numerical_gradients(name):
     loss(None, 0.0, distances)
     assert name not in ("relu", "leaky relu") or min(distances) > 1e-3  # corners out of reach of h
 
-    dzs = layer_gradients(name, x, weights, g)
+    dzs = layer_gradients(ACTIVATIONS[name], x, weights, g)
     assert [dz.shape for dz in dzs] == [(2, 4), (2, 2), (2, 3)]
     for layer, dz in enumerate(dzs):
         numeric = numeric_gradient(lambda e: loss(layer, e), np.zeros_like(dz))
@@ -94,25 +101,26 @@ def test_layer_gradients_are_the_numerical_gradients(name):
 
 
 def test_gradient_norms_are_the_rms_per_layer_and_reproducible():
-    norms = gradient_norms("tanh", 6, width=8, batch=5, seed=3)
+    tanh = ACTIVATIONS["tanh"]
+    norms = gradient_norms(tanh, 6, width=8, batch=5, seed=3)
     assert norms.shape == (6,)
-    np.testing.assert_array_equal(norms, gradient_norms("tanh", 6, width=8, batch=5, seed=3))
+    np.testing.assert_array_equal(norms, gradient_norms(tanh, 6, width=8, batch=5, seed=3))
     rng = np.random.default_rng(3)  # the draws gradient_norms documents, in its order
     x = rng.normal(size=(5, 8))
     weights = [rng.normal(scale=1 / math.sqrt(8), size=(8, 8)) for _ in range(6)]
-    dzs = layer_gradients("tanh", x, weights, rng.normal(size=(5, 8)))
+    dzs = layer_gradients(tanh, x, weights, rng.normal(size=(5, 8)))
     np.testing.assert_allclose(norms, [math.sqrt(np.mean(dz ** 2)) for dz in dzs])
 
 
 def test_depth_plot_shows_what_the_lesson_says():
-    fig = gradient_through_depth(depth=20)
+    fig = gradient_through_depth(FUNCTIONS, depth=20)
     ax = fig.axes[0]
     lines = {line.get_label(): line for line in ax.lines}
     for name in ("sigmoid", "tanh", "relu"):
         layers, norms = lines[name].get_data()
         np.testing.assert_array_equal(layers, np.arange(1, 21))
-        np.testing.assert_allclose(norms, gradient_norms(name, 20))
-    sigmoid, tanh, relu = (gradient_norms(n, 20) for n in ("sigmoid", "tanh", "relu"))
+        np.testing.assert_allclose(norms, gradient_norms(ACTIVATIONS[name], 20))
+    sigmoid, tanh, relu = (gradient_norms(ACTIVATIONS[n], 20) for n in ("sigmoid", "tanh", "relu"))
     # sigmoid: shrinks by a factor of at least 4 per layer, to ~1e-12 at layer 1
     assert np.all(sigmoid[:-1] / sigmoid[1:] <= 0.25)
     assert sigmoid[0] / sigmoid[-1] < 4.0 ** -19
@@ -126,7 +134,7 @@ def test_depth_plot_shows_what_the_lesson_says():
 
 
 def test_widget_figure_has_the_activation_its_derivative_and_the_depth():
-    fig = activation_and_depth("tanh", 7)
+    fig = activation_and_depth(FUNCTIONS, "tanh", 7)
     shape_ax, depth_ax = fig.axes
     z, a = shape_ax.lines[0].get_data()
     np.testing.assert_allclose(a, np.tanh(z))
@@ -134,7 +142,7 @@ def test_widget_figure_has_the_activation_its_derivative_and_the_depth():
     np.testing.assert_allclose(slope, 1 - np.tanh(z) ** 2)
     layers, norms = depth_ax.lines[0].get_data()
     np.testing.assert_array_equal(layers, np.arange(1, 8))
-    np.testing.assert_allclose(norms, gradient_norms("tanh", 7))
+    np.testing.assert_allclose(norms, gradient_norms(ACTIVATIONS["tanh"], 7))
     assert f"{norms[0] / norms[-1]:.2g}" in depth_ax.get_title()
 
 
@@ -146,7 +154,7 @@ def test_dead_fraction_counts_units_off_on_the_whole_batch():
 
 
 def test_dying_relu_setup_gradient_is_the_numerical_gradient():
-    setup = DyingReluSetup.make(n=6, d=3, m=4, seed=1)
+    setup = DyingReluSetup.make(FUNCTIONS, n=6, d=3, m=4, seed=1)
     dW1, db1 = setup.gradient()
 
     def loss(W1, b1):
@@ -159,11 +167,11 @@ def test_dying_relu_setup_gradient_is_the_numerical_gradient():
 
 def test_dying_relu_plot_shows_what_the_lesson_says():
     shifts, rates = np.linspace(0, 6, 13), np.logspace(-2, 2, 9)
-    fig = dying_relu(shifts, rates)
+    fig = dying_relu(FUNCTIONS, shifts, rates)
     shift_ax, step_ax = fig.axes
     x, dead = shift_ax.lines[0].get_data()
     np.testing.assert_array_equal(x, shifts)
-    setup = DyingReluSetup.make()
+    setup = DyingReluSetup.make(FUNCTIONS)
     np.testing.assert_array_equal(dead, [setup.dead_after_shift(s) for s in shifts])
     assert dead[0] == pytest.approx(0.05)  # "five percent are dead from the start"
     assert np.all(np.diff(dead) >= 0) and dead[shifts == 3.0][0] == 1.0  # "a shift of 3 kills them all"
@@ -175,7 +183,7 @@ def test_dying_relu_plot_shows_what_the_lesson_says():
 
 
 def test_big_steps_kill_the_units_that_feed_the_output_positively():
-    setup = DyingReluSetup.make()
+    setup = DyingReluSetup.make(FUNCTIONS)
     before = np.all(setup.x @ setup.W1 + setup.b1 <= 0, axis=0)
     dW1, db1 = setup.gradient()
     after = np.all(setup.x @ (setup.W1 - 100 * dW1) + setup.b1 - 100 * db1 <= 0, axis=0)
@@ -185,7 +193,7 @@ def test_big_steps_kill_the_units_that_feed_the_output_positively():
 
 
 def test_widget_redraws_when_each_control_changes():
-    box = depth_explorer()
+    box = depth_explorer(FUNCTIONS)
     picture = box.children[1]
     before = bytes(picture.value)
     assert before.startswith(b"\x89PNG")
@@ -194,4 +202,57 @@ def test_widget_redraws_when_each_control_changes():
     box.controls["name"].value = "relu"
     after_name = bytes(picture.value)
     assert len({before, after_depth, after_name}) == 3
-    assert set(box.controls["name"].options) == set(ACTIVATIONS)
+    assert list(box.controls["name"].options) == list(NAMES)
+
+
+def test_plots_draw_with_the_functions_they_are_given():
+    """The student's functions, not the course's: a relu that doubles shows in the pictures."""
+    doubled = {**FUNCTIONS, "relu": lambda z: 2 * course.relu(z),
+               "relu_backward": lambda dout, z: 2 * course.relu_backward(dout, z)}
+    fig = activation_gallery(doubled, names=("relu",))
+    z, a = fig.axes[0].lines[0].get_data()
+    np.testing.assert_allclose(a, 2 * np.maximum(z, 0))
+    z, slope = fig.axes[1].lines[0].get_data()
+    np.testing.assert_allclose(slope, 2.0 * (z > 0))
+    _, norms = activation_and_depth(doubled, "relu", 3).axes[1].lines[0].get_data()
+    assert not np.allclose(norms, gradient_norms(ACTIVATIONS["relu"], 3))
+
+
+def test_an_activation_needs_its_functions_and_says_which():
+    assert available({}) == ("sigmoid",)
+    assert available({"tanh_backward": 1, "relu": 2, "relu_backward": 3}) == ("sigmoid", "tanh", "relu")
+    assert available(FUNCTIONS) == NAMES
+    with pytest.raises(ValueError, match="leaky_relu and leaky_relu_backward"):
+        activation("leaky relu", {"relu": course.relu})
+    with pytest.raises(ValueError, match="relu_backward"):
+        gradient_through_depth({"tanh_backward": course.tanh_backward, "relu": course.relu})
+    assert activation("sigmoid", {}).derivative(np.array([0.0]))[0] == 0.25
+
+
+def test_a_stub_raises_its_own_error():
+    """Before the student writes a function, a plot that needs it fails with the stub's
+    NotImplementedError, not with something the student cannot place."""
+    def stub(*args):
+        raise NotImplementedError()
+    with pytest.raises(NotImplementedError):
+        dying_relu({**FUNCTIONS, "relu": stub})
+    with pytest.raises(NotImplementedError):
+        activation_gallery({**FUNCTIONS, "leaky_relu_backward": stub})
+
+
+def test_widget_offers_the_activations_whose_functions_it_has():
+    box = depth_explorer({"tanh_backward": course.tanh_backward})
+    assert list(box.controls["name"].options) == ["sigmoid", "tanh"]
+
+
+def test_the_plots_hold_no_solution_of_this_lesson():
+    """What a student receives with lesson 04 must not solve it: neither module imports
+    the lesson's reference or holds one of its functions."""
+    import helpers.plots.activations as plots
+    import helpers.widgets.activations as widget
+    solutions = {id(getattr(course, name)) for name in course.__all__}
+    for module in (plots, widget):
+        source = inspect.getsource(module)
+        assert "reference.activations" not in source and "reference import" not in source
+        assert not [name for name, value in vars(module).items() if id(value) in solutions]
+        assert not set(course.__all__) & set(vars(module))

@@ -1,13 +1,19 @@
 """Lesson 05's plots show what they claim; the widget redraws on every control."""
+import inspect
+
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
 from gradcheck import max_rel_error, numeric_gradient
-from helpers.plots.initialization import (ACTIVATIONS, SCHEMES, layer_histograms, propagate,
-                                          std_through_depth, symmetry_training)
+from helpers.plots.initialization import (ACTIVATIONS, LESSON_SCHEMES, SCHEMES, layer_histograms, propagate,
+                                          schemes, std_through_depth, symmetry_training)
 from helpers.reference import he_init, xavier_init
+from helpers.reference import initialization as course
 from helpers.widgets.initialization import depth_explorer
+
+#: The course's initializers, passed to the widget as a student passes theirs.
+FUNCTIONS = {"xavier_init": xavier_init, "he_init": he_init}
 
 
 def recording(draw):
@@ -22,7 +28,7 @@ def recording(draw):
 
 @pytest.mark.parametrize("activation", ["tanh", "relu"])
 def test_propagate_forward_is_the_layers_in_order(activation):
-    init, drawn = recording(SCHEMES["He"])
+    init, drawn = recording(he_init)
     activations, gradients = propagate(init, activation, depth=3, width=5, batch=4, seed=2)
     assert len(drawn) == 3 and all(W.shape == (5, 5) for W in drawn)
     x = np.random.default_rng(2).standard_normal((4, 5))  # the input is the first draw
@@ -38,13 +44,13 @@ def test_propagate_forward_is_the_layers_in_order(activation):
 def test_propagate_gradients_are_those_of_the_upstream_gradient_dotted_with_the_output(activation):
     """The loss is L = sum(g * aL) for the standard normal g drawn after the weights, so
     dL/dz_l is the central difference of L with respect to z_l."""
-    init, drawn = recording(SCHEMES["Xavier (Glorot)"])
+    init, drawn = recording(xavier_init)
     depth, width, batch = 3, 4, 2
     activations, gradients = propagate(init, activation, depth=depth, width=width, batch=batch, seed=5)
     rng = np.random.default_rng(5)
     x = rng.standard_normal((batch, width))
     for _ in range(depth):
-        SCHEMES["Xavier (Glorot)"](width, width, rng)  # the same draws as the weights
+        xavier_init(width, width, rng)  # the same draws as the weights
     g = rng.standard_normal((batch, width))
     f = ACTIVATIONS[activation][0]
     inputs = [x] + activations[:-1]
@@ -135,7 +141,7 @@ def test_symmetry_training_counts_distinct_units_and_plots_every_weight():
 
 
 def test_widget_redraws_when_each_control_changes():
-    box = depth_explorer(depth=3)
+    box = depth_explorer(FUNCTIONS, depth=3)
     histograms, stds = box.children[1], box.children[2]
     seen = [(bytes(histograms.value), bytes(stds.value))]
     assert seen[0][0].startswith(b"\x89PNG") and seen[0][1].startswith(b"\x89PNG")
@@ -145,4 +151,45 @@ def test_widget_redraws_when_each_control_changes():
         assert now[0] != seen[-1][0] and now[1] != seen[-1][1], name
         seen.append(now)
     assert set(box.controls) == {"scheme", "depth", "activation"}
-    assert list(box.controls["scheme"].options) == list(SCHEMES)
+    assert list(box.controls["scheme"].options) == ["std 0.01", "std 1", "Xavier (Glorot)", "He"]
+
+
+def test_schemes_are_the_fixed_scales_and_the_initializers_given():
+    assert list(SCHEMES) == ["std 0.01", "std 1"]
+    assert list(LESSON_SCHEMES.values()) == ["xavier_init", "he_init"]
+    assert schemes({}) == SCHEMES
+    assert schemes(FUNCTIONS) == {**SCHEMES, "Xavier (Glorot)": xavier_init, "He": he_init}
+    assert list(schemes({"he_init": he_init})) == ["std 0.01", "std 1", "He"]
+
+
+def test_widget_draws_with_the_initializers_it_is_given():
+    calls = []
+
+    def spy(fan_in, fan_out, rng):
+        calls.append((fan_in, fan_out))
+        return he_init(fan_in, fan_out, rng)
+    box = depth_explorer({"xavier_init": xavier_init, "he_init": spy}, depth=3)
+    assert not calls
+    box.controls["scheme"].value = "He"
+    assert calls == [(64, 64)] * 3
+
+
+def test_a_stub_raises_its_own_error():
+    def stub(fan_in, fan_out, rng):
+        raise NotImplementedError()
+    with pytest.raises(NotImplementedError):
+        depth_explorer({"xavier_init": stub, "he_init": stub})
+
+
+def test_the_plots_hold_no_solution_of_this_lesson():
+    """What a student receives with lesson 05 must not solve it: neither module imports
+    the lesson's reference or holds one of its initializers."""
+    import helpers.plots.initialization as plots
+    import helpers.widgets.initialization as widget
+    solutions = {id(getattr(course, name)) for name in course.__all__}
+    for module in (plots, widget):
+        source = inspect.getsource(module)
+        assert "reference.initialization" not in source and "reference import" not in source
+        assert not [name for name, value in vars(module).items() if id(value) in solutions]
+        assert not set(course.__all__) & set(vars(module))
+    assert not [name for name, init in SCHEMES.items() if id(init) in solutions]

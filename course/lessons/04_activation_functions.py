@@ -131,14 +131,12 @@ print(f"best single layer, relative error: linear stack {best_single_layer_miss(
 # | $0$ | $0.5$ | $0.25$ | $0$ | $1$ | $0$ | $0$ (by convention) |
 # | $\ln 3$ | $0.75$ | $0.1875$ | $0.8$ | $0.36$ | $\ln 3$ | $1$ |
 #
-# The plot shows each function above its derivative (the leaky ReLU with $\alpha = 0.1$, so
-# that its leak is visible). Look at the bottom row: the sigmoid's slope is **never more
-# than 0.25**, the tanh's never more than 1, and both fall towards 0 on either side: far
-# from 0 these functions are flat, or **saturated**. The ReLU's slope is exactly 1 for
-# every positive $z$, however large, and exactly 0 for every negative one.
-
-# %% nbgrader={"grade": false, "grade_id": "gallery_demo", "locked": true, "schema_version": 3, "solution": false, "task": false}
-show(activation_gallery())
+# Compare the derivatives: the sigmoid's slope is **never more than 0.25** (its value at
+# $z = 0$; section 5 shows why), the tanh's never more than 1, and both fall towards 0 on
+# either side: far from 0 these functions are flat, or **saturated**. The ReLU's slope is
+# exactly 1 for every positive $z$, however large, and exactly 0 for every negative one.
+# You will write tanh's gradient, ReLU and the leaky ReLU in the next sections; in section
+# 7 your own functions draw all four, each above its derivative.
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "backward_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 3. The backward pass through an activation
@@ -392,7 +390,9 @@ print("relu_backward: the smallest floats and both zeros pass.")
 # keeps the weights on their own from growing or shrinking the gradient, so what remains is
 # the effect of $f'$; for ReLU the extra factor $\sqrt 2$ makes up for the half of the
 # units that pass nothing back. The vertical axis is logarithmic, so the same factor lost
-# at every layer shows as a straight line.
+# at every layer shows as a straight line. The tanh and ReLU networks run on your
+# `tanh_backward`, `relu` and `relu_backward`, passed to the plot in a dictionary; the
+# sigmoid and its gradient are the course's, from lessons 01 and 03.
 
 # %% nbgrader={"grade": false, "grade_id": "vanishing_demo", "locked": true, "schema_version": 3, "solution": false, "task": false}
 depths = np.array([1, 5, 10, 20])
@@ -400,24 +400,8 @@ print("largest possible product of sigmoid slopes, 0.25 ** L:")
 for depth, bound in zip(depths, 0.25 ** depths):
     print(f"  L = {depth:2d}: {bound:.2e}")
 
-show(gradient_through_depth(depth=20))
-
-# %% [markdown] nbgrader={"grade": false, "grade_id": "widget_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# ### Explore: an activation and a depth
-#
-# The widget draws the activation you pick with its derivative (left) and the gradient
-# reaching each layer of a network of the depth you pick (right); the title says what
-# fraction of the last layer's gradient arrives at layer 1. Try these:
-#
-# - Sigmoid at depth 2, 5, 10, 30. By how much does each extra layer divide the gradient?
-#   Compare with the dashed line, a factor of 0.25 per layer.
-# - Tanh at depth 30. It loses far less than the sigmoid, but it does lose some. Why not
-#   nothing? (Hint: is every unit's $z$ exactly 0?)
-# - ReLU and leaky ReLU at depth 30. The gradient neither vanishes nor explodes. Which
-#   feature of the derivative panel explains it?
-
-# %% nbgrader={"grade": false, "grade_id": "widget", "locked": true, "schema_version": 3, "solution": false, "task": false}
-depth_explorer()
+yours = {"tanh_backward": tanh_backward, "relu": relu, "relu_backward": relu_backward}
+show(gradient_through_depth(yours, depth=20))
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "dying", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 6. Dying ReLUs
@@ -430,10 +414,11 @@ depth_explorer()
 # unit stays dead. The small example below shows it: one unit with bias $-10$ on three
 # samples.
 #
-# How does a unit get there? The plot shows a layer of 100 ReLU units on a batch of 200
-# inputs with values in $[0, 1]$ (like pixel intensities, or the outputs of a previous
-# ReLU layer, which are never negative). Five percent of the units are dead from the
-# start: their weights are mostly negative, so they never fire on this batch.
+# How does a unit get there? The plot, drawn with your `relu` and `relu_backward`, shows a
+# layer of 100 ReLU units on a batch of 200 inputs with values in $[0, 1]$ (like pixel
+# intensities, or the outputs of a previous ReLU layer, which are never negative). Five
+# percent of the units are dead from the start: their weights are mostly negative, so they
+# never fire on this batch.
 #
 # - **Left: a negative bias shift.** Lower every bias by the same amount. Once the shift
 #   exceeds what a unit's largest $z$ on the batch was, the unit is dead; a shift of 3
@@ -453,7 +438,7 @@ z_unit = x_small @ w_unit + b_unit  # [-5, -11.5, -7]: below 0 on every sample
 dz_unit = np.ones(3) * (z_unit > 0)  # relu's gradient for an upstream gradient of ones
 print("z:", z_unit, " dw:", x_small.T @ dz_unit, " db:", dz_unit.sum())
 
-show(dying_relu())
+show(dying_relu(yours))
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "leaky_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ### Leaky ReLU: never quite off
@@ -585,8 +570,47 @@ check_reference("leaky_relu_backward", leaky_relu_backward, (rng.normal(size=(3,
 ### END HIDDEN TESTS
 print("leaky_relu_backward: alpha = 0.25 passes.")
 
+# %% [markdown] nbgrader={"grade": false, "grade_id": "side_by_side", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## 7. The four activations, drawn by your functions
+#
+# You have now written everything the four activations of section 2 need. The plot draws
+# each of them (top row) above its derivative (bottom row), computed the way a backward
+# pass computes it: your backward function with an upstream gradient of ones, so that
+# `dout * f'(z)` is $f'(z)$ itself (for tanh, `tanh_backward(1, np.tanh(z))`). The sigmoid
+# is the course's; the leaky ReLU is drawn with $\alpha = 0.1$, so that its leak is
+# visible.
+#
+# Check what section 2 said against the bottom row: the sigmoid's slope peaks at 0.25 and
+# the tanh's at 1, both at $z = 0$, and both fall towards 0 on either side; the ReLU's is
+# exactly 1 for positive $z$ and 0 for negative $z$, the leaky ReLU's 1 and $\alpha$. If a
+# curve is not what you expect, suspect your function first: the tests try a few inputs,
+# the plot a thousand.
+
+# %% nbgrader={"grade": false, "grade_id": "gallery_demo", "locked": true, "schema_version": 3, "solution": false, "task": false}
+yours = {"tanh_backward": tanh_backward, "relu": relu, "relu_backward": relu_backward,
+         "leaky_relu": leaky_relu, "leaky_relu_backward": leaky_relu_backward}
+show(activation_gallery(yours))
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "widget_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ### Explore: an activation and a depth
+#
+# Back to the vanishing gradients of section 5, now with all four activations, and your
+# functions again. The widget draws the activation you pick with its derivative (left) and
+# the gradient reaching each layer of a network of the depth you pick (right); the title
+# says what fraction of the last layer's gradient arrives at layer 1. Try these:
+#
+# - Sigmoid at depth 2, 5, 10, 30. By how much does each extra layer divide the gradient?
+#   Compare with the dashed line, a factor of 0.25 per layer.
+# - Tanh at depth 30. It loses far less than the sigmoid, but it does lose some. Why not
+#   nothing? (Hint: is every unit's $z$ exactly 0?)
+# - ReLU and leaky ReLU at depth 30. The gradient neither vanishes nor explodes. Which
+#   feature of the derivative panel explains it?
+
+# %% nbgrader={"grade": false, "grade_id": "widget", "locked": true, "schema_version": 3, "solution": false, "task": false}
+depth_explorer(yours)
+
 # %% [markdown] nbgrader={"grade": false, "grade_id": "softmax_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# ## 7. Softmax: class probabilities
+# ## 8. Softmax: class probabilities
 #
 # For a classifier with $C$ classes, the last layer produces $C$ numbers per sample, the
 # **logits** $z_1, \dots, z_C$: any real numbers, larger meaning "more likely". **Softmax**

@@ -420,10 +420,10 @@ show(std_through_depth(runs))
 # %% [markdown] nbgrader={"grade": false, "grade_id": "widget_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ### Explore: a scheme, a depth and an activation
 #
-# The widget runs the deep network of section 2 (64 units per layer, the course's own
-# initializers) and shows a histogram of each layer's activations, all on one horizontal
-# scale, and the standard deviations of the activations and gradients through depth. Try
-# these:
+# The widget runs the deep network of section 2 (64 units per layer), initialized with one
+# of the two fixed scales of section 2 or with one of your initializers, and shows a
+# histogram of each layer's activations, all on one horizontal scale, and the standard
+# deviations of the activations and gradients through depth. Try these:
 #
 # - `std 0.01` with tanh: watch the histograms collapse into a spike at 0. How many layers
 #   until the standard deviation is below $10^{-6}$? Predict it from the factor
@@ -436,7 +436,7 @@ show(std_through_depth(runs))
 #   last layer: how far are the values from saturating at $\pm 1$?
 
 # %% nbgrader={"grade": false, "grade_id": "widget", "locked": true, "schema_version": 3, "solution": false, "task": false}
-depth_explorer()
+depth_explorer({"xavier_init": xavier_init, "he_init": he_init})
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "summary", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Summary

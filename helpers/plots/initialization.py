@@ -1,24 +1,38 @@
 """Lesson 05 plots: the symmetry of a constant start, and how the scale of the initial
-weights decides what reaches the deep layers of a network, forwards and backwards."""
+weights decides what reaches the deep layers of a network, forwards and backwards.
+
+Xavier's and He's initializers are this lesson's exercises, so the plots have none of
+their own: they take the student's, as ``init`` functions or in a dict ``functions``
+(see :func:`schemes`)."""
 import numpy as np
 
 from ..display import new_figure
 from ..reference.activations import relu, relu_backward, tanh_backward
-from ..reference.initialization import he_init, xavier_init
 
-#: Ways to draw a (fan_in, fan_out) weight matrix: name -> init(fan_in, fan_out, rng).
+#: Ways to draw a (fan_in, fan_out) weight matrix at a fixed scale, whatever the fans:
+#: name -> init(fan_in, fan_out, rng).
 SCHEMES = {
     "std 0.01": lambda fan_in, fan_out, rng: 0.01 * rng.standard_normal((fan_in, fan_out)),
     "std 1": lambda fan_in, fan_out, rng: rng.standard_normal((fan_in, fan_out)),
-    "Xavier (Glorot)": xavier_init,
-    "He": he_init,
 }
+
+#: The lesson's initializers, by the name the plots give them: name -> the key of
+#: ``functions`` (the graded function's name) that holds the student's.
+LESSON_SCHEMES = {"Xavier (Glorot)": "xavier_init", "He": "he_init"}
 
 #: Activations of the deep network: name -> (forward(z), backward(dout, z, a)).
 ACTIVATIONS = {
     "tanh": (np.tanh, lambda dout, z, a: tanh_backward(dout, a)),
     "relu": (relu, lambda dout, z, a: relu_backward(dout, z)),
 }
+
+
+def schemes(functions):
+    """:data:`SCHEMES` and, after them, each of :data:`LESSON_SCHEMES` whose function
+    ``functions`` holds (e.g. ``{"xavier_init": xavier_init, "he_init": he_init}``):
+    name -> init(fan_in, fan_out, rng)."""
+    lesson = {name: functions[key] for name, key in LESSON_SCHEMES.items() if key in functions}
+    return {**SCHEMES, **lesson}
 
 
 def propagate(init, activation, depth, width=64, batch=100, seed=0):
