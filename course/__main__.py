@@ -43,6 +43,11 @@ def main(argv=None):
     demo.add_argument("--lesson", default=None, help="the lesson (default 01_forward_propagation)")
     demo.add_argument("--dir", default=None, help="the demo's course directory (default: demo/)")
     demo.add_argument("--jobs", type=int, default=2, help="grading workers (default 2)")
+    bundle = commands.add_parser("student-bundle",
+                                 help="what a student receives for a lesson: notebook + helpers without solutions")
+    bundle.add_argument("assignment", help="the lesson, e.g. 01_forward_propagation")
+    bundle.add_argument("--out", default=None, metavar="DIR",
+                        help="where to write <lesson>/ and <lesson>.zip (default: bundles/)")
     lab = commands.add_parser("lab", help="copy the release notebooks to work/ and open JupyterLab")
     lab.add_argument("lab_args", nargs=argparse.REMAINDER, help="passed on to jupyter lab")
     try:
@@ -113,6 +118,13 @@ def run(args):
             raise CourseError("--jobs must be at least 1")
         lesson = lessons.find([args.lesson or DEFAULT_LESSON])[0]
         demo(lesson, args.dir or ROOT / "demo", jobs=args.jobs)
+        return 0
+    if args.command == "student-bundle":
+        from .bundle import student_bundle
+        from .report import display_path
+        lesson = lessons.find([args.assignment])[0]
+        folder = student_bundle(lesson, args.out or ROOT / "bundles")
+        print(f"{lesson.name}: student bundle in {display_path(folder)}/ and {display_path(folder)}.zip")
         return 0
     if args.command == "lab":
         from .lab import lab
