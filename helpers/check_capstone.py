@@ -9,10 +9,18 @@ shares. :func:`check_classifier` trains it once on the training digits of
 - it returns, within ``TRAINING_SECONDS``, a model of the agreed form: a dict
   ``{"weights": [W1, ..., WL], "biases": [b1, ..., bL]}`` of float arrays whose shapes
   chain from 64 pixels to 10 classes, with finite values;
-- that model, read by the reference ``predict`` (a ReLU after every layer but the last,
+- that model, read by the course's ``predict`` (a ReLU after every layer but the last,
   then the class with the largest score), classifies at least ``MIN_ACCURACY`` of the
   validation or test digits correctly;
 - it left its inputs alone.
+
+The course's ``predict`` is lesson 09's first exercise, so a student's copy of the course
+does not hold it (nor ``helpers/reference/capstone.py`` at all). There, the model is read
+by the ``predict`` the test passes in, the student's own (which the test cells above it
+check), and the messages say so; the loss (which needs the network's scores, not only
+its classes) is then not measured. While grading, and in the course's own copy, the
+course's reader is installed and used, whatever ``predict`` the test passes, so that a
+mistake in the student's ``predict`` costs points in its own tests only.
 
 :func:`check_reproducible` checks that its randomness comes from ``rng`` alone: two runs
 with generators of the same seed give the same model, a generator of another seed another.
@@ -24,7 +32,8 @@ the gradient), or an accuracy that is low on the training digits as well (too li
 training) or only on the others (memorising). Each catalogued mistake of the function is
 then run on the same input, and the first one that fails in the same way (the same
 exception, the same problem with the model's form, the same symptom; a low accuracy
-without another symptom only when its model is the same) is named.
+without another symptom only when its model is the same) is named (where the catalogue
+is installed: not in a student's copy).
 
 While grading, the function may run in a sandbox process (``course.grading``), which
 :func:`helpers.check.run` hides behind the same interface. There, every call of one of the
@@ -70,24 +79,27 @@ class _Training:
         self.outcome, self.seconds, self.calls = outcome, seconds, calls
 
 
-def check_classifier(name, fn, seed=0, split="validation", min_accuracy=MIN_ACCURACY):
+def check_classifier(name, fn, seed=0, split="validation", min_accuracy=MIN_ACCURACY, predict=None):
     """Train ``fn(x_train, y_train, np.random.default_rng(seed))`` on the training digits and
     check the model's form and its accuracy on the ``split`` digits ("validation" or "test").
-    Raises ``AssertionError`` with what to fix."""
+    The model is read by the course's predict where it is installed, else by ``predict``
+    (the student's, in a student's copy of the course). Raises ``AssertionError`` with what
+    to fix."""
     __tracebackhide__ = True  # IPython shows the message, not the harness's frames
     if split not in SPLITS:  # a broken test, not a student's mistake
         raise ValueError(f"split must be one of {', '.join(SPLITS)}, not {split!r}")
+    reader = _Reader(predict)
     spec = contract(name)
     with _global_random_states_kept():
         training = _train(fn, seed, spec, GLOBAL_SEEDS[0])
-        problems, symptom = _problems(training, split, min_accuracy)
+        problems, symptom = _problems(training, split, min_accuracy, reader)
         if not problems:
             _note_course_calls(training)
             return
 
         def behaviour(entry):
             theirs = _train(entry.implementation, seed, spec, GLOBAL_SEEDS[0], count=False)
-            return _problems(theirs, split, min_accuracy)[1], theirs.outcome.value
+            return _problems(theirs, split, min_accuracy, reader)[1], theirs.outcome.value
 
         known = _diagnose(name, symptom, training.outcome.value, behaviour)
     raise AssertionError(_message(name, spec, problems, training, seed, known))
@@ -204,16 +216,16 @@ def _run_problems(training):
     return problems, symptom
 
 
-def _problems(training, split, min_accuracy):
+def _problems(training, split, min_accuracy, reader):
     """(problems, symptom) of one training run checked on the ``split`` digits."""
     problems, symptom = _run_problems(training)
     if training.outcome.error is not None or _form_problem(training.outcome.value):
         return problems, symptom
-    quality, found = _quality_problems(training.outcome.value, split, min_accuracy)
+    quality, found = _quality_problems(training.outcome.value, split, min_accuracy, reader)
     return problems + quality, symptom or found
 
 
-def _quality_problems(model, split, min_accuracy):
+def _quality_problems(model, split, min_accuracy, reader):
     nonfinite = _nonfinite_problem(model)
     if nonfinite:
         return [nonfinite], "nonfinite"
@@ -228,13 +240,13 @@ def _quality_problems(model, split, min_accuracy):
     data = load_split()
     x_name, y_name = SPLITS[split]
     x, y = getattr(data, x_name), getattr(data, y_name)
-    loss, accuracy = _evaluate(model, x, y)
+    loss, accuracy = reader.evaluate(model, x, y)
     if accuracy >= min_accuracy:
         return [], None
-    train_loss, train_accuracy = _evaluate(model, data.x_train, data.y_train)
+    train_loss, train_accuracy = reader.evaluate(model, data.x_train, data.y_train)
     problems = [f"Its model classifies {accuracy:.1%} of the {len(y)} {split} digits correctly "
-                f"(read by the course's predict); at least {min_accuracy:.0%} is needed."]
-    if train_loss > CHANCE_LOSS:
+                f"(read by {reader.name}); at least {min_accuracy:.0%} is needed."]
+    if train_loss is not None and train_loss > CHANCE_LOSS:
         problems.append(
             f"Its mean cross-entropy on the training digits is {train_loss:.3g}, worse than the "
             f"ln 10 = {CHANCE_LOSS:.2f} of guessing each class with probability 1/10: training "
@@ -243,11 +255,12 @@ def _quality_problems(model, split, min_accuracy):
             "(softmax - one_hot(y)) / batch size.")
         return problems, "worse-than-chance"
     if train_accuracy < min_accuracy:
+        measured = "" if train_loss is None else f" (mean cross-entropy {train_loss:.3g})"
         problems.append(
-            f"On its own training digits it reaches only {train_accuracy:.1%} (mean cross-entropy "
-            f"{train_loss:.3g}): it has not learned them either. Train longer or with a larger "
-            "learning rate, and check the backward pass against a numerical gradient "
-            "(lesson 02) on a tiny network.")
+            f"On its own training digits it reaches only {train_accuracy:.1%}{measured}: it has "
+            "not learned them either. Train longer or with a larger learning rate, check that "
+            "each step goes against the gradient, and check the backward pass against a "
+            "numerical gradient (lesson 02) on a tiny network.")
         return problems, "underfits"
     problems.append(
         f"On its own training digits it reaches {train_accuracy:.1%}: it has learned those, but "
@@ -379,10 +392,47 @@ def _message(name, spec, problems, training, seed, known):
 
 # --- helpers --------------------------------------------------------------------------------
 
-def _evaluate(model, x, y):
-    from .reference.capstone import evaluate
-    with np.errstate(all="ignore"):
-        return evaluate(model, x, y)
+class _Reader:
+    """How a check reads a model: ``evaluate(model, x, y)`` gives (mean cross-entropy or
+    None, accuracy), and ``name`` says by which predict, for the messages.
+
+    The course's reader (helpers/reference/capstone.py, whose evaluate is the forward pass
+    of the reference predict) is used wherever it is installed: in the course's own copy
+    and so while grading. A student's copy does not hold it, since it is the answer to
+    lesson 09's predict; there the ``predict`` the test passes in (the student's) reads the
+    model, and the loss is not measured."""
+
+    def __init__(self, predict=None):
+        self._course = _course_capstone()
+        self._predict = predict
+        if self._course is None and predict is None:  # a broken test, not a student's mistake
+            raise TypeError("this copy of the course has no predict of its own to read the model: "
+                            "pass predict=predict (yours)")
+        self.name = "the course's predict" if self._course is not None else \
+            "your predict; when your notebook is graded, the course's predict reads it"
+
+    def evaluate(self, model, x, y):
+        if self._course is not None:
+            with np.errstate(all="ignore"):
+                return self._course.evaluate(model, x, y)
+        got = run(self._predict, (model, x), {}, contract("predict").args)
+        labels = got.value
+        if got.error is not None:
+            problem = f"it raised {type(got.error).__name__}: {got.error}"
+        elif not isinstance(labels, np.ndarray) or labels.shape != y.shape:
+            problem = f"it returned {_kind(labels)}, not one class per digit, shape {y.shape}"
+        else:
+            return None, float(np.mean(labels == y))
+        raise AssertionError(f"train_classifier's model could not be read by your predict: {problem}. "
+                             "This test reads the model with your predict (when your notebook is graded, "
+                             "with the course's): make predict pass its tests first.")
+
+
+def _course_capstone():
+    """The course's lesson-09 reference module where it is installed, else None (a
+    student's copy of the course)."""
+    from . import reference
+    return getattr(reference, "capstone", None)
 
 
 def _same_model(a, b):

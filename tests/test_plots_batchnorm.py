@@ -9,11 +9,15 @@ from matplotlib.figure import Figure
 
 from gradcheck import max_rel_error, numeric_gradient
 from helpers.display import to_png
-from helpers.plots.batchnorm import (COURSE_FUNCTIONS, before_and_after, init_network, moving_average,
-                                     network_backward, network_forward, predict, running_averages, spiral,
-                                     train_network, training_comparison)
+from helpers import reference
+from helpers.plots.batchnorm import (BATCHNORM_FUNCTIONS, before_and_after, classify, init_network,
+                                     moving_average, network_backward, network_forward, running_averages,
+                                     spiral, train_network, training_comparison)
 from helpers.reference import batchnorm_inference, softmax_cross_entropy
 from helpers.widgets.batchnorm import batchnorm_explorer
+
+#: The course's batch-norm functions, as the lesson passes the student's.
+COURSE_FUNCTIONS = {key: getattr(reference, name) for key, name in BATCHNORM_FUNCTIONS.items()}
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +29,7 @@ def data():
 def runs(data):
     x, y = data
     return {"without batch norm": train_network(x, y, scale=0.02, batchnorm=False),
-            "with batch norm": train_network(x, y, scale=0.02, batchnorm=True)}
+            "with batch norm": train_network(x, y, scale=0.02, batchnorm=True, functions=COURSE_FUNCTIONS)}
 
 
 def test_spiral_is_standardised_with_balanced_classes():
@@ -45,15 +49,15 @@ def test_network_backward_matches_central_differences(batchnorm):
         net.gammas = [rng.normal(size=4) for _ in net.gammas]
         net.betas = [rng.normal(size=4) for _ in net.betas]
     net.biases = [rng.normal(size=b.shape) for b in net.biases]
-    logits, caches, _ = network_forward(net, x)
-    grads = network_backward(net, softmax_cross_entropy(logits, y)[1], caches)
+    logits, caches, _ = network_forward(net, x, COURSE_FUNCTIONS)
+    grads = network_backward(net, softmax_cross_entropy(logits, y)[1], caches, COURSE_FUNCTIONS)
     for name in ("weights", "gammas", "betas") + (() if batchnorm else ("biases",)):
         for i, param in enumerate(getattr(net, name)):
             def loss(value):
                 saved = getattr(net, name)[i]
                 getattr(net, name)[i] = value
                 try:
-                    return softmax_cross_entropy(network_forward(net, x)[0], y)[0]
+                    return softmax_cross_entropy(network_forward(net, x, COURSE_FUNCTIONS)[0], y)[0]
                 finally:
                     getattr(net, name)[i] = saved
             assert max_rel_error(getattr(grads, name)[i], numeric_gradient(loss, param)) < 1e-5, (name, i)
@@ -63,9 +67,9 @@ def test_batchnorm_layers_ignore_the_dense_bias():
     rng = np.random.default_rng(4)
     net = init_network(depth=3, width=5, scale=0.5, rng=rng, batchnorm=True)
     x = rng.normal(size=(6, 2))
-    before = network_forward(net, x)[0]
+    before = network_forward(net, x, COURSE_FUNCTIONS)[0]
     net.biases[:3] = [b + 10.0 for b in net.biases[:3]]  # the hidden layers' biases are not used
-    np.testing.assert_array_equal(network_forward(net, x)[0], before)
+    np.testing.assert_array_equal(network_forward(net, x, COURSE_FUNCTIONS)[0], before)
 
 
 def test_training_does_what_the_lesson_says(runs, data):
@@ -83,10 +87,10 @@ def test_training_does_what_the_lesson_says(runs, data):
         np.testing.assert_allclose(u.std(axis=0), 1.0, rtol=0.02)  # var >= ~4e-4 there
     assert normalised.losses[-10:].mean() < 0.3
     x_test, y_test = spiral(np.random.default_rng(2))
-    assert np.mean(predict(normalised.net, x_test) == y_test) > 0.8
+    assert np.mean(classify(normalised.net, x_test, COURSE_FUNCTIONS) == y_test) > 0.8
 
 
-def test_running_statistics_are_kept_and_used_by_predict(runs, data):
+def test_running_statistics_are_kept_and_used_by_classify(runs, data):
     x, _ = data
     net = runs["with batch norm"].net
     # the running means differ from their start and from 0
@@ -97,9 +101,9 @@ def test_running_statistics_are_kept_and_used_by_predict(runs, data):
         a = np.maximum(batchnorm_inference(z, net.gammas[l], net.betas[l], net.running_means[l],
                                            net.running_vars[l]), 0)
     logits = a @ net.weights[-1] + net.biases[-1]
-    np.testing.assert_array_equal(predict(net, x), logits.argmax(axis=1))
+    np.testing.assert_array_equal(classify(net, x, COURSE_FUNCTIONS), logits.argmax(axis=1))
     # in training mode a batch of one gives the same logits whatever the input
-    alone = [network_forward(net, x[i:i + 1])[0] for i in (0, 70, 150)]
+    alone = [network_forward(net, x[i:i + 1], COURSE_FUNCTIONS)[0] for i in (0, 70, 150)]
     np.testing.assert_allclose(alone[0], alone[1])
     np.testing.assert_allclose(alone[0], alone[2])
 
@@ -115,9 +119,23 @@ def test_train_network_uses_the_functions_it_is_given(data):
         return call
 
     run = train_network(x, y, depth=3, steps=5, functions={k: counting(k) for k in calls})
-    reference = train_network(x, y, depth=3, steps=5)
-    np.testing.assert_array_equal(run.losses, reference.losses)
+    course = train_network(x, y, depth=3, steps=5, functions=COURSE_FUNCTIONS)
+    np.testing.assert_array_equal(run.losses, course.losses)
     assert calls == {"forward": 3 + 5 * 3, "backward": 5 * 3, "update": 5 * 3}
+
+
+def test_batchnorm_needs_the_functions_it_uses_and_says_which(data):
+    x, y = data
+    with pytest.raises(ValueError, match="needs its batchnorm_forward: pass functions="):
+        train_network(x, y, depth=3, steps=5)
+    training_only = {k: COURSE_FUNCTIONS[k] for k in ("forward", "backward", "update")}
+    run = train_network(x, y, depth=3, steps=5, functions=training_only)
+    with pytest.raises(ValueError, match="needs its batchnorm_inference"):
+        classify(run.net, x, training_only)
+    with pytest.raises(ValueError, match="needs its update_running_stats"):
+        batchnorm_explorer({k: COURSE_FUNCTIONS[k] for k in ("forward", "backward")})
+    plain = train_network(x, y, depth=3, steps=5, batchnorm=False)  # no batch norm: no functions
+    assert classify(plain.net, x).shape == y.shape
 
 
 def test_a_diverging_run_stops_with_inf_losses(data):
@@ -187,13 +205,13 @@ def test_before_and_after_scatters_both_batches_with_their_statistics():
 
 def test_widget_draws_in_well_under_a_second():
     start = time.process_time()  # CPU time: a busy machine must not fail the test
-    box = batchnorm_explorer()  # two networks of depth 8 trained for 100 steps, one figure
+    box = batchnorm_explorer(COURSE_FUNCTIONS)  # two networks of depth 8 trained for 100 steps, one figure
     assert time.process_time() - start < 1.0
     assert bytes(box.children[1].value).startswith(b"\x89PNG")
 
 
 def test_widget_redraws_when_each_control_changes():
-    box = batchnorm_explorer(steps=10)
+    box = batchnorm_explorer(COURSE_FUNCTIONS, steps=10)
     picture = box.children[1]
     first = bytes(picture.value)
     assert first.startswith(b"\x89PNG")
@@ -205,3 +223,47 @@ def test_widget_redraws_when_each_control_changes():
 
 def test_png_is_a_png(runs):
     assert to_png(training_comparison(runs)).startswith(b"\x89PNG")
+
+
+# --- helpers.contracts.batchnorm.your_forward_and_cache, with and without the course's forward ---
+
+def forward_with_wrong_out(x, gamma, beta, eps=1e-5):
+    out, cache = reference.batchnorm_forward(x, gamma, beta, eps=eps)
+    return out + 1.0, cache
+
+
+def stub(x, gamma, beta, eps=1e-5):
+    raise NotImplementedError()
+
+
+def test_a_right_forward_supplies_its_own_cache_in_either_copy(monkeypatch, capsys):
+    from helpers.contracts import batchnorm as contract
+    x, gamma, beta = np.array([[1.0, 4.0], [7.0, 0.0], [7.0, 4.0]]), np.array([3.0, -2.0]), np.zeros(2)
+    mine = lambda x, gamma, beta, eps=1e-5: (reference.batchnorm_forward(x, gamma, beta, eps)[0], "mine")  # noqa: E731
+    assert contract.your_forward_and_cache(mine, x, gamma, beta) == (mine, "mine")
+    monkeypatch.setattr(contract, "_course_forward", lambda: None)  # a student's copy
+    assert contract.your_forward_and_cache(mine, x, gamma, beta) == (mine, "mine")
+    assert capsys.readouterr().out == ""
+
+
+def test_with_the_course_forward_a_wrong_forward_is_replaced_with_a_note(capsys):
+    from helpers.contracts.batchnorm import your_forward_and_cache
+    x, gamma, beta = np.array([[1.0, 4.0], [7.0, 0.0], [7.0, 4.0]]), np.array([3.0, -2.0]), np.zeros(2)
+    for wrong in (forward_with_wrong_out, stub):
+        forward, cache = your_forward_and_cache(wrong, x, gamma, beta)
+        assert forward is reference.batchnorm_forward
+        assert all(np.array_equal(a, b) for a, b in zip(cache, reference.batchnorm_forward(x, gamma, beta)[1]))
+        assert "uses the course's forward pass" in capsys.readouterr().out
+
+
+def test_without_the_course_forward_a_failing_forward_stops_the_backward_test(monkeypatch):
+    """A student's copy has no reference of lesson 08: an out that is merely wrong cannot be
+    told (the cache is used as it is), one that fails outright says to fix it first."""
+    from helpers.contracts import batchnorm as contract
+    monkeypatch.setattr(contract, "_course_forward", lambda: None)
+    x, gamma, beta = np.array([[1.0, 4.0], [7.0, 0.0], [7.0, 4.0]]), np.array([3.0, -2.0]), np.zeros(2)
+    assert contract.your_forward_and_cache(forward_with_wrong_out, x, gamma, beta)[0] is forward_with_wrong_out
+    with pytest.raises(AssertionError, match="raised NotImplementedError on this 3x2 input.*fix batchnorm_forward first"):
+        contract.your_forward_and_cache(stub, x, gamma, beta)
+    with pytest.raises(AssertionError, match="not a tuple"):
+        contract.your_forward_and_cache(lambda x, gamma, beta, eps=1e-5: x * gamma + beta, x, gamma, beta)

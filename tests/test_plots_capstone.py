@@ -1,6 +1,7 @@
 """Lesson 09's plots show what they claim (the data in their artists), the training
 monitor records and shows every epoch, and the digit browser draws at once and redraws
-when each control changes."""
+when each control changes. The monitor and the browser read models with the predict (and
+loss) they are given: here the course's, in the lesson the student's."""
 import time
 
 import numpy as np
@@ -9,14 +10,18 @@ from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 
 from helpers.digits import load_split
-from helpers.plots.capstone import (CORRECT, WRONG, confusion_counts, confusion_matrix,
-                                    digit_gallery, digit_probabilities, empty_history,
-                                    learning_curves, misclassified_gallery)
+from helpers.plots.capstone import (CORRECT, TRUE, WRONG, confusion_counts, confusion_matrix,
+                                    digit_and_neighbours, digit_gallery, digit_probabilities,
+                                    empty_history, learning_curves, misclassified_gallery)
 from helpers.reference.capstone import class_probabilities, evaluate, predict, train_classifier
 from helpers.widgets.capstone import TrainingMonitor, digit_browser
 
 SPLIT = load_split()
 MODEL = train_classifier(SPLIT.x_train, SPLIT.y_train, np.random.default_rng(0), epochs=3)
+
+
+def course_loss(model, x, y):
+    return evaluate(model, x, y)[0]
 
 
 def images_of(fig):
@@ -66,6 +71,15 @@ def test_learning_curves_plot_the_history():
     assert learning_curves(empty_history()).axes[0].lines[0].get_xydata().size == 0
 
 
+def test_learning_curves_without_losses_show_the_accuracy_alone():
+    history = {**empty_history(), "epoch": [1, 2], "train_accuracy": [0.9, 1.0], "val_accuracy": [0.8, 0.85]}
+    (accuracy_ax,) = learning_curves(history).axes
+    train, val = accuracy_ax.lines
+    np.testing.assert_array_equal(train.get_xydata(), [[1, 0.9], [2, 1.0]])
+    np.testing.assert_array_equal(val.get_xydata(), [[1, 0.8], [2, 0.85]])
+    assert accuracy_ax.get_title() == "accuracy"
+
+
 def test_confusion_counts_against_a_loop():
     rng = np.random.default_rng(0)
     y_true, y_pred = rng.integers(0, 10, 200), rng.integers(0, 10, 200)
@@ -101,6 +115,26 @@ def test_digit_probabilities_draws_the_bars_and_marks_the_classes(label, colour)
     assert bar_ax.get_title().startswith("predicted 2 with probability 0.600")
 
 
+@pytest.mark.parametrize("label, colour", [(3, CORRECT), (5, WRONG), (None, CORRECT)])
+def test_digit_and_neighbours_shows_the_verdict_and_each_neighbour_under_its_label(label, colour):
+    near = SPLIT.x_train[:4]
+    fig = digit_and_neighbours(SPLIT.x_test[0], 3, label=label, neighbours=near, neighbour_labels=[3, 5, 1, 3])
+    digit_ax, *near_axes = [ax for ax in fig.axes if ax.images]
+    np.testing.assert_array_equal(digit_ax.images[0].get_array(), SPLIT.x_test[0].reshape(8, 8))
+    assert digit_ax.get_title().endswith({3: "read as 3 (right)", 5: "read as 3 (wrong: it is 5)",
+                                          None: "read as 3"}[label])
+    assert to_rgba(digit_ax.title.get_color()) == to_rgba(colour)
+    assert len(near_axes) == 4
+    for ax, image, text in zip(near_axes, near, ["3", "5", "1", "3"]):
+        np.testing.assert_array_equal(ax.images[0].get_array(), image.reshape(8, 8))
+        assert ax.get_title() == text
+    expected = {3: [TRUE, "tab:gray", "tab:gray", TRUE], 5: [WRONG, TRUE, "tab:gray", WRONG],
+                None: [TRUE, "tab:gray", "tab:gray", TRUE]}[label]
+    assert [to_rgba(ax.title.get_color()) for ax in near_axes] == [to_rgba(c) for c in expected]
+    alone = digit_and_neighbours(SPLIT.x_test[0], 3, label=3)
+    assert len([ax for ax in alone.axes if ax.images]) == 1
+
+
 class FakeHandle:
     def __init__(self):
         self.bundles = []
@@ -110,7 +144,8 @@ class FakeHandle:
 
 
 def test_training_monitor_records_every_epoch_and_shows_progress():
-    monitor = TrainingMonitor(SPLIT, epochs=4, redraw_seconds=0.0, display=False)
+    monitor = TrainingMonitor(SPLIT, epochs=4, redraw_seconds=0.0, display=False, predict=predict,
+                              loss=course_loss)
     monitor._status, monitor._plot = FakeHandle(), FakeHandle()
     with monitor:
         model = train_classifier(SPLIT.x_train, SPLIT.y_train, np.random.default_rng(1), epochs=4,
@@ -127,7 +162,7 @@ def test_training_monitor_records_every_epoch_and_shows_progress():
 
 
 def test_training_monitor_redraws_at_most_as_often_as_asked():
-    monitor = TrainingMonitor(SPLIT, redraw_seconds=60.0, display=False)
+    monitor = TrainingMonitor(SPLIT, redraw_seconds=60.0, display=False, predict=predict, loss=course_loss)
     with monitor:
         for epoch in range(1, 4):
             monitor(epoch, MODEL)
@@ -135,9 +170,32 @@ def test_training_monitor_redraws_at_most_as_often_as_asked():
     assert monitor.status().startswith("epoch 3  loss: training")
 
 
+def test_training_monitor_without_a_loss_records_and_shows_the_accuracies():
+    seen = []
+
+    def counting_predict(model, x):
+        seen.append(len(x))
+        return predict(model, x)
+
+    monitor = TrainingMonitor(SPLIT, epochs=2, redraw_seconds=0.0, display=False, predict=counting_predict)
+    monitor._status, monitor._plot = FakeHandle(), FakeHandle()
+    with monitor:
+        for epoch in (1, 2):
+            monitor(epoch, MODEL)
+    history = monitor.history
+    assert seen == [len(SPLIT.y_train), len(SPLIT.y_val)] * 2  # the predict it was given
+    assert history["train_loss"] == history["val_loss"] == []
+    assert history["val_accuracy"] == [evaluate(MODEL, SPLIT.x_val, SPLIT.y_val)[1]] * 2
+    assert history["train_accuracy"] == [evaluate(MODEL, SPLIT.x_train, SPLIT.y_train)[1]] * 2
+    assert monitor._status.bundles[-1]["text/plain"].startswith(
+        f"[{'#' * 24}] epoch 2/2  accuracy: training {history['train_accuracy'][-1]:.1%}, validation")
+    assert monitor._plot.bundles[-1]["image/png"].startswith(b"\x89PNG")
+
+
 def test_digit_browser_draws_at_once_and_redraws_for_each_control():
     start = time.process_time()
-    box = digit_browser(MODEL, SPLIT.x_test, SPLIT.y_test)
+    box = digit_browser(MODEL, SPLIT.x_test, SPLIT.y_test, predict=predict,
+                        neighbours=(SPLIT.x_train, SPLIT.y_train))
     assert time.process_time() - start < 1.0  # well under a second, headless
     picture = box.children[-1]
     first = bytes(picture.value)
@@ -153,3 +211,23 @@ def test_digit_browser_draws_at_once_and_redraws_for_each_control():
     assert box.chosen() in wrong and bytes(picture.value) != before
     probabilities = class_probabilities(MODEL, SPLIT.x_test)
     assert probabilities.shape == (300, 10)
+
+
+def test_digit_browser_reads_with_the_predict_it_is_given_and_finds_the_nearest_digits():
+    calls = []
+
+    def counting_predict(model, x):
+        calls.append(len(x))
+        return predict(model, x)
+
+    box = digit_browser(MODEL, SPLIT.x_test, SPLIT.y_test, predict=counting_predict,
+                        neighbours=(SPLIT.x_train, SPLIT.y_train))
+    box.controls["index"].value = 7
+    assert calls == [300]  # once, for every digit
+    near_x, near_y = box.nearest(SPLIT.x_test[7])
+    distances = ((SPLIT.x_train - SPLIT.x_test[7]) ** 2).sum(axis=1)
+    np.testing.assert_array_equal(near_x, SPLIT.x_train[np.argsort(distances, kind="stable")[:5]])
+    assert sorted(distances)[:5] == sorted(((near_x - SPLIT.x_test[7]) ** 2).sum(axis=1))
+    np.testing.assert_array_equal(near_y, SPLIT.y_train[np.argsort(distances, kind="stable")[:5]])
+    plain = digit_browser(MODEL, SPLIT.x_test, SPLIT.y_test, predict=predict)  # no neighbours: the digit alone
+    assert bytes(plain.children[-1].value).startswith(b"\x89PNG") and plain.nearest is None

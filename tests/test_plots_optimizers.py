@@ -7,11 +7,16 @@ import pytest
 from matplotlib.figure import Figure
 
 from gradcheck import max_rel_error, numeric_gradient
+from helpers import reference
 from helpers.plots.optimizers import (OPTIMIZERS, START, VALLEY_SETTINGS, bias_correction,
                                       describe_run, learning_rates, minibatch_noise,
                                       network_comparison, optimizer_path, two_moons,
                                       valley_gradient, valley_hessian, valley_loss, valley_paths)
 from helpers.widgets.optimizers import optimizer_race
+
+#: The course's step functions, as the lesson passes the student's.
+STEPS = {"sgd": reference.sgd_step, "momentum": reference.momentum_step,
+         "rmsprop": reference.rmsprop_step, "adam": reference.adam_step}
 
 
 @pytest.mark.parametrize("angle", [0.0, 30.0, -75.0])
@@ -33,30 +38,47 @@ def test_valley_is_the_lesson_formula_and_keeps_its_curvatures_when_turned():
 
 def test_gradient_descent_path_is_the_closed_form():
     """On the aligned valley, w1 <- (1 - lr) w1 and w2 <- (1 - 25 lr) w2 at every step."""
-    path = optimizer_path("sgd", valley_gradient, START, 30, lr=0.07)
+    path = optimizer_path("sgd", valley_gradient, START, 30, lr=0.07, functions=STEPS)
     k = np.arange(31)[:, None]
     np.testing.assert_allclose(path, START * np.array([0.93, 1 - 25 * 0.07]) ** k, rtol=1e-10)
 
 
 def test_paths_stop_when_they_diverge_and_unknown_names_are_refused():
-    path = optimizer_path("sgd", valley_gradient, START, 500, lr=0.2)
+    path = optimizer_path("sgd", valley_gradient, START, 500, lr=0.2, functions=STEPS)
     assert len(path) < 501 and np.max(np.abs(path[-1])) >= 1e6
     assert describe_run(path, valley_loss).startswith("diverged by step")
     with pytest.raises(ValueError, match="unknown optimizer"):
-        optimizer_path("adagrad", valley_gradient, START, 5, lr=0.1)
+        optimizer_path("adagrad", valley_gradient, START, 5, lr=0.1, functions=STEPS)
+
+
+def test_paths_run_the_step_functions_they_are_given_and_need_them():
+    calls = []
+
+    def counting_adam(*args, **kwargs):
+        calls.append(args[4])  # the step number t
+        return reference.adam_step(*args, **kwargs)
+
+    path = optimizer_path("adam", valley_gradient, START, 5, lr=0.2, functions={"adam": counting_adam})
+    assert calls == [1, 2, 3, 4, 5]
+    np.testing.assert_array_equal(path, optimizer_path("adam", valley_gradient, START, 5, lr=0.2,
+                                                       functions=STEPS))
+    with pytest.raises(ValueError, match="no step function for momentum"):
+        optimizer_path("momentum", valley_gradient, START, 5, lr=0.1, functions={"sgd": reference.sgd_step})
+    with pytest.raises(ValueError, match="no step function for rmsprop, adam"):
+        optimizer_race({"sgd": reference.sgd_step, "momentum": reference.momentum_step})
 
 
 @pytest.mark.parametrize("name", OPTIMIZERS)
 def test_valley_settings_converge(name):
-    path = optimizer_path(name, valley_gradient, START, 60, **VALLEY_SETTINGS[name])
+    path = optimizer_path(name, valley_gradient, START, 60, **VALLEY_SETTINGS[name], functions=STEPS)
     assert valley_loss(path[-1]) < 0.02 * valley_loss(START)
 
 
 def test_adam_and_rmsprop_first_steps_on_the_valley():
     """Adam's bias-corrected first step is lr per coordinate; RMSprop's is 10 lr (decay 0.99)."""
-    adam = optimizer_path("adam", valley_gradient, START, 1, lr=0.2)
+    adam = optimizer_path("adam", valley_gradient, START, 1, lr=0.2, functions=STEPS)
     np.testing.assert_allclose(adam[1] - adam[0], [0.2, -0.2], rtol=1e-6)
-    rmsprop = optimizer_path("rmsprop", valley_gradient, START, 1, lr=0.3)
+    rmsprop = optimizer_path("rmsprop", valley_gradient, START, 1, lr=0.3, functions=STEPS)
     np.testing.assert_allclose(rmsprop[1] - rmsprop[0], [3.0, -3.0], rtol=1e-6)
 
 
@@ -67,8 +89,8 @@ def test_describe_run_says_diverging_when_the_loss_grew():
 
 
 def test_valley_paths_draws_each_path_in_its_own_panel_and_frames_the_highlight():
-    runs = [("sgd: lr 0.07", optimizer_path("sgd", valley_gradient, START, 10, lr=0.07)),
-            ("adam: lr 0.2", optimizer_path("adam", valley_gradient, START, 10, lr=0.2))]
+    runs = [("sgd: lr 0.07", optimizer_path("sgd", valley_gradient, START, 10, lr=0.07, functions=STEPS)),
+            ("adam: lr 0.2", optimizer_path("adam", valley_gradient, START, 10, lr=0.2, functions=STEPS))]
     fig = valley_paths(runs, highlight="adam:")
     assert isinstance(fig, Figure) and len(fig.axes) == 2
     for ax, (title, path) in zip(fig.axes, runs):
@@ -138,7 +160,7 @@ def test_network_comparison_shows_each_loss_curve_and_output():
 
 def test_widget_draws_at_once_and_redraws_when_each_control_changes():
     start = time.process_time()  # CPU time: a busy machine must not fail the test
-    box = optimizer_race()
+    box = optimizer_race(STEPS)
     assert time.process_time() - start < 1.0
     picture = box.children[-1]
     seen = [bytes(picture.value)]

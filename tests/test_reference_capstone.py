@@ -350,3 +350,46 @@ def test_a_passing_run_that_calls_the_course_often_gets_a_note(monkeypatch, caps
     check_classifier("train_classifier", course_calling)
     assert "Note: this training called the course's functions from earlier lessons 32 times" \
         in capsys.readouterr().out
+
+
+# --- reading the model in a student's copy of the course, which has no helpers/reference/capstone.py
+
+def untrained(x_train, y_train, rng):
+    return {"weights": [rng.normal(0, 0.1, size=(64, 32)), rng.normal(0, 0.1, size=(32, 10))],
+            "biases": [np.zeros(32), np.zeros(10)]}
+
+
+def test_with_the_course_installed_its_predict_reads_the_model_whatever_predict_is_passed():
+    def broken_predict(model, x):
+        raise NotImplementedError()
+    check_classifier("train_classifier", train_classifier, seed=0, predict=broken_predict)
+    assert "(read by the course's predict)" in failure(untrained, predict=broken_predict)
+
+
+def test_without_the_course_the_predict_passed_in_reads_the_model(monkeypatch):
+    monkeypatch.setattr(check_capstone, "_course_capstone", lambda: None)
+    with pytest.raises(TypeError, match="pass predict=predict"):
+        check_classifier("train_classifier", train_classifier, seed=0)
+    calls = []
+
+    def counting_predict(model, x):
+        calls.append(len(x))
+        return predict(model, x)
+    check_classifier("train_classifier", train_classifier, seed=0, predict=counting_predict)
+    assert calls == [len(SPLIT.y_val)]
+    message = failure(untrained, split="test", predict=predict)
+    assert "of the 300 test digits correctly (read by your predict; when your notebook is graded, " \
+           "the course's predict reads it); at least 95% is needed" in message
+    assert "has not learned them either" in message and "mean cross-entropy" not in message
+
+
+def test_without_the_course_a_failing_predict_is_named_as_the_thing_to_fix(monkeypatch):
+    monkeypatch.setattr(check_capstone, "_course_capstone", lambda: None)
+
+    def stub(model, x):
+        raise NotImplementedError()
+    message = failure(train_classifier, predict=stub)
+    assert "could not be read by your predict: it raised NotImplementedError" in message
+    assert "make predict pass its tests first" in message
+    message = failure(train_classifier, predict=lambda model, x: predict(model, x)[:, None])
+    assert "it returned an ndarray of shape (300, 1), not one class per digit, shape (300,)" in message

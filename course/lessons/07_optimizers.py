@@ -736,7 +736,8 @@ show(valley_paths(runs))
 # ### Explore: the race over the valley
 #
 # The widget runs all four optimizers for 60 steps from the same start and shows their
-# paths side by side (it uses the course's reference versions of your four functions).
+# paths side by side. It takes your four step functions in a dictionary, one per
+# optimizer, and calls them as `optimizer_step` above does.
 # Choose an optimizer: the sliders then set *its* learning rate and momentum (for Adam,
 # the momentum slider is $\beta_1$; gradient descent and RMSprop have no momentum), and
 # its panel is framed. Try these:
@@ -752,7 +753,8 @@ show(valley_paths(runs))
 #   $w_2$.
 
 # %% nbgrader={"grade": false, "grade_id": "widget", "locked": true, "schema_version": 3, "solution": false, "task": false}
-optimizer_race()
+optimizer_race(functions={"sgd": sgd_step, "momentum": momentum_step, "rmsprop": rmsprop_step,
+                          "adam": adam_step})
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "network", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 8. Training a real network
@@ -774,7 +776,7 @@ from helpers.reference import (binary_cross_entropy, dense_backward, dense_forwa
 x_moons, y_moons = two_moons(200, np.random.default_rng(3))  # (200, 2), (200, 1)
 
 
-def predict(params, x):
+def network_output(params, x):
     W1, b1, W2, b2 = params
     hidden = np.tanh(dense_forward(x, W1, b1))  # (N, 2) @ (2, 16) -> (N, 16)
     return hidden, sigmoid(dense_forward(hidden, W2, b2))  # (N, 16) @ (16, 1) -> (N, 1)
@@ -783,7 +785,7 @@ def predict(params, x):
 def loss_and_gradients(params, x, y):
     """Binary cross-entropy of the network and its gradients [dW1, db1, dW2, db2]."""
     W1, b1, W2, b2 = params
-    hidden, p = predict(params, x)
+    hidden, p = network_output(params, x)
     loss, dp = binary_cross_entropy(p, y)
     dhidden, dW2, db2 = dense_backward(sigmoid_backward(dp, p), hidden, W2)
     _, dW1, db1 = dense_backward(tanh_backward(dhidden, hidden), x, W1)
@@ -815,10 +817,10 @@ points = np.column_stack([g1.ravel(), g2.ravel()])
 losses, regions = {}, {}
 for name, hyper in network_settings.items():
     params, losses[name] = train_network(name, hyper)
-    _, p = predict(params, x_moons)
+    _, p = network_output(params, x_moons)
     accuracy = np.mean((p > 0.5) == y_moons)
     print(f"{name:>8}: loss {losses[name][-1]:.3f}, training accuracy {accuracy:.1%}")
-    regions[name] = predict(params, points)[1].reshape(grid.size, grid.size)
+    regions[name] = network_output(params, points)[1].reshape(grid.size, grid.size)
 show(network_comparison(losses, regions, x_moons, y_moons, extent=(-2.5, 2.5)))
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "network_discussion", "locked": true, "schema_version": 3, "solution": false, "task": false}

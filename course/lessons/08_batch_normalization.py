@@ -333,12 +333,14 @@ show(before_and_after(patients, normalised, labels=("patients: age, cholesterol"
 # **How it is tested.** The tests call your `batchnorm_forward` to make the cache and
 # compare the gradients your `batchnorm_backward` computes from it with the right ones:
 # worked out by hand, by the course's own forward and backward passes, and (the second
-# test) by central differences of your forward pass, as in lesson 02. If your
-# `batchnorm_forward`'s `out` is wrong on a test's input, that test cannot trust its
-# cache either; it then uses the course's forward pass and its cache
-# `(x_hat, gamma, inv_std)` instead and prints a note, so that a mistake in exercise 1
-# costs you points only once. (A backward pass written for a different cache cannot
-# read that one: fix the forward pass first.)
+# test) by central differences of your forward pass, as in lesson 02. So the backward
+# tests can only pass once `batchnorm_forward` passes its own: if it raises an error,
+# the test says so and stops. When your notebook is graded, a forward pass whose `out` is
+# wrong on a test's input is replaced, for that test, by the course's forward pass and
+# its cache `(x_hat, gamma, inv_std)`, with a printed note, so that a mistake in exercise
+# 1 costs you points only once. (Your copy of the course does not contain that forward
+# pass: it is exercise 1's answer. And a backward pass written for a different cache
+# cannot read the course's: fix the forward pass first.)
 
 # %% nbgrader={"grade": false, "grade_id": "batchnorm_backward", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def batchnorm_backward(dout, cache):
@@ -669,7 +671,7 @@ show(running_averages([batch.mean() for batch in batches], traces, true_mean=3.0
 # the weights' scale, and the same network trains.
 
 # %% nbgrader={"grade": false, "grade_id": "training_demo", "locked": true, "schema_version": 3, "solution": false, "task": false}
-from helpers.plots.batchnorm import network_forward, predict, spiral, train_network
+from helpers.plots.batchnorm import classify, network_forward, spiral, train_network
 
 x_train, y_train = spiral(np.random.default_rng(1))
 x_test, y_test = spiral(np.random.default_rng(2))
@@ -681,7 +683,7 @@ runs = {
 }
 show(training_comparison(runs))
 for label, run in runs.items():
-    accuracy = np.mean(predict(run.net, x_test, yours) == y_test)
+    accuracy = np.mean(classify(run.net, x_test, yours) == y_test)
     print(f"{label}: final loss {run.losses[-10:].mean():.3f}, accuracy on new points {accuracy:.0%}")
 
 # the batch-norm network used in training mode on one test point at a time
@@ -698,9 +700,9 @@ print("training mode, one point at a time: points of classes", y_test[::30].toli
 #
 # ### Explore: weight scale and depth
 #
-# The widget trains the same two networks (the course's batch normalization this time)
-# for 100 steps from the weight scale and depth you choose. Both runs start from the
-# same weights and see the same batches. Try these:
+# The widget trains the same two networks, with your batch normalization again, for 100
+# steps from the weight scale and depth you choose. Both runs start from the same weights
+# and see the same batches. Try these:
 #
 # - Set the weight standard deviation to about 0.25, He's value: both networks train.
 #   Batch normalization is not needed when the initialization is right, though it often
@@ -713,7 +715,7 @@ print("training mode, one point at a time: points of classes", y_test[::30].toli
 #   batch normalization it stays 1.
 
 # %% nbgrader={"grade": false, "grade_id": "widget", "locked": true, "schema_version": 3, "solution": false, "task": false}
-batchnorm_explorer()
+batchnorm_explorer(functions=yours)
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "summary", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Summary

@@ -128,9 +128,12 @@ show(digit_gallery(split.x_train[:20], [str(label) for label in split.y_train[:2
 # do. Keep it to dictionaries, lists and arrays, with no objects of classes of your own:
 # while your notebook is graded, your answer runs in a separate process and only plain
 # data comes back from it. And because the form is agreed, the course can read your
-# model too: the tests of `train_classifier` judge your model with the course's
-# `predict`, and the tests of `predict` give it models made by hand, so a mistake in one
-# function never costs you points in the other.
+# model too: when your notebook is graded, the tests of `train_classifier` judge your
+# model with the course's `predict`, and the tests of `predict` give it models made by
+# hand, so a mistake in one function never costs you points in the other. (Your copy of
+# the course does not contain its `predict`, which is exercise 1's answer. In your
+# notebook the test of `train_classifier` reads your model with your own `predict`
+# instead: make it pass its tests first.)
 #
 # ### Worked example
 #
@@ -299,7 +302,7 @@ print("predict: a network without hidden layers passes.")
 # `train_classifier(x_train, y_train, rng)` only; the settings and the callback are for
 # section 4, which trains your network while it shows the progress, and for section 6,
 # which gives scikit-learn the same settings. (If your training calls `predict`, say to
-# print the accuracy as it goes, it gets the course's `predict` while it is tested.)
+# print the accuracy as it goes, it gets the course's `predict` while it is graded.)
 #
 # **Exercise 2 (4 points).** Write `train_classifier`. The tests train it on the 1197
 # training digits and need at least 95% on the validation digits (seed 0), the same model
@@ -390,8 +393,9 @@ def train_classifier(x_train, y_train, rng, hidden=(128,), epochs=20, batch_size
 from helpers.check_capstone import check_classifier
 
 # Train on the 1197 training digits with np.random.default_rng(0); then at least 95% of the
-# 300 validation digits must be classified right (read by the course's predict).
-check_classifier("train_classifier", train_classifier, seed=0, split="validation")
+# 300 validation digits must be classified right, read by your predict here (by the
+# course's when your notebook is graded).
+check_classifier("train_classifier", train_classifier, seed=0, split="validation", predict=predict)
 print("train_classifier: at least 95% on the validation digits.")
 
 # %% nbgrader={"grade": true, "grade_id": "test_train_classifier_more", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
@@ -411,14 +415,15 @@ print("train_classifier: the same seed trains the same model, another seed anoth
 # ## 4. Watching it learn
 #
 # The cell below trains your network with the settings of section 3 and shows its
-# progress while it trains: a progress bar with the latest losses, and the **learning
-# curves**, the loss and the accuracy after every epoch on the training digits and on the
-# validation digits. The monitor is your `callback`. It redraws the curves at most once a
-# second, so a training as fast as the solution's shows only the final picture. To watch
-# them move, run it yourself in a new cell with more epochs:
+# progress while it trains: a progress bar with the latest accuracies, and the **learning
+# curves**, the accuracy after every epoch on the training digits and on the validation
+# digits. The monitor is your `callback`, and it reads the model with your `predict`. It
+# redraws the curves at most once a second, so a training as fast as the solution's shows
+# only the final picture. To watch them move, run it yourself in a new cell with more
+# epochs:
 #
 # ```python
-# with TrainingMonitor(split, epochs=200) as monitor:
+# with TrainingMonitor(split, epochs=200, predict=predict) as monitor:
 #     train_classifier(split.x_train, split.y_train, np.random.default_rng(0), epochs=200,
 #                      callback=monitor)
 # ```
@@ -426,36 +431,45 @@ print("train_classifier: the same seed trains the same model, another seed anoth
 # %% nbgrader={"grade": false, "grade_id": "watch_demo", "locked": true, "schema_version": 3, "solution": false, "task": false} course={"timeout": 60}
 HIDDEN, EPOCHS, BATCH_SIZE, LEARNING_RATE = (128,), 20, 32, 0.01
 
-with TrainingMonitor(split, epochs=EPOCHS) as monitor:
+with TrainingMonitor(split, epochs=EPOCHS, predict=predict) as monitor:
     model = train_classifier(split.x_train, split.y_train, np.random.default_rng(0), hidden=HIDDEN,
                              epochs=EPOCHS, batch_size=BATCH_SIZE, lr=LEARNING_RATE, callback=monitor)
 history = monitor.history
-best = int(np.argmin(history["val_loss"]))
-print(f"lowest validation loss {history['val_loss'][best]:.3f} after epoch {history['epoch'][best]}; "
-      f"after the last epoch {history['val_loss'][-1]:.3f}")
+best = int(np.argmax(history["val_accuracy"]))
+print(f"best validation accuracy {history['val_accuracy'][best]:.1%} after epoch {history['epoch'][best]}; "
+      f"after the last epoch {history['val_accuracy'][-1]:.1%}")
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "watch_discussion", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # What the curves show (for the solution; yours will be similar):
 #
-# - The **training** loss falls all the time, on a log scale almost steadily: after about
-#   ten epochs the network classifies every training digit right, and then it keeps
-#   making its correct answers more confident.
-# - The **validation** loss falls quickly, then levels off and creeps up again (the cell
-#   prints where it was lowest). The network has started to fit peculiarities of its
-#   1197 training digits that do not carry over to new handwriting: **overfitting**.
-# - The validation **accuracy** stops improving around the same time, and wobbles by a
-#   digit or two from epoch to epoch.
+# - The **training** accuracy climbs to 100% in about a dozen epochs: from then on the
+#   network classifies every one of its training digits right.
+# - The **validation** accuracy rises quickly too, then stops improving at about 97% and
+#   wobbles by a digit or two of the 300 from epoch to epoch (the cell prints where it was
+#   best). The gap between the two curves is what the network has learned about its 1197
+#   training digits that does not carry over to new handwriting: **overfitting**.
 #
-# **A misconception: a lower training loss means a better model.** It does not: the
-# training loss measures how well the network fits the digits it learns from, the only
-# ones it cannot be judged on. Decisions (how many epochs, how large a network, which
-# learning rate) are made on the validation curves. Here, the epochs after the lowest
-# validation loss buy nothing; stopping there is called **early stopping**.
+# **A misconception: a better score on the training digits means a better model.** It
+# does not: the training digits are the ones the network learns from, the only ones it
+# cannot be judged on. Decisions (how many epochs, how large a network, which learning
+# rate) are made on the validation curves. Here, the epochs after the validation accuracy
+# stops improving buy nothing; stopping there is called **early stopping**.
 #
-# Two more things the curves tell apart: a validation loss that never falls at all points
-# to a bug, not to overfitting (check the gradient with lesson 02's numerical gradient on
-# a tiny network); a training loss that grows, or turns into `nan`, means too large a
-# learning rate or an update that goes the wrong way.
+# Accuracy only counts right and wrong answers. The loss, the mean cross-entropy, also
+# weighs how confident they are, and it shows overfitting more sharply: in the solution's
+# run the training loss falls on and on, from 0.22 after the first epoch to 0.002 after
+# the last, while the validation loss is lowest, about 0.12, after epoch 11 and then
+# creeps up again, to 0.15. The network grows ever surer of its training digits, and more
+# confidently wrong about a few new ones. To see your own loss curves, write a function
+# `mean_cross_entropy(model, x, y)` in a new cell (the forward pass of your `predict`
+# without the argmax, then the loss of lesson 06's `softmax_cross_entropy` from
+# `helpers.reference`) and pass it to the monitor as well:
+# `TrainingMonitor(split, epochs=EPOCHS, predict=predict, loss=mean_cross_entropy)`.
+#
+# Two more things the curves tell apart: a validation accuracy that never rises much above
+# chance (10%) points to a bug, not to overfitting (check the gradient with lesson 02's
+# numerical gradient on a tiny network); a loss that grows, or turns into `nan`, means too
+# large a learning rate or an update that goes the wrong way.
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "evaluate", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 5. The test digits: what it gets right, and what not
@@ -481,21 +495,30 @@ show(misclassified_gallery(split.x_test, split.y_test, test_predictions))
 # 64 numbers knows nothing about strokes or shapes; it has learned which pixels tend to
 # be dark for which digit, and these digits sit near the border between two classes.
 #
-# ### Explore: the network's confidence
+# ### Explore: the mistakes, and the digits they resemble
 #
-# The widget shows one test digit at a time, and the probability (the softmax of the
-# scores) that your network gives each class: green when the most probable class is
-# right, red when it is wrong, with the true class outlined. Choose "misclassified" to
-# step through the mistakes only. Try these:
+# The widget shows one test digit at a time and the class your network reads in it (with
+# your `predict` again): green when it is right, red when it is wrong. Beside it are the
+# five training digits nearest to it, pixel by pixel (the smallest sums of squared
+# differences over the 64 pixels), each under its label: black when that is the digit's
+# true class, red when it is the class your network chose instead. Choose "misclassified"
+# to step through the mistakes only. Try these:
 #
-# - Most correct digits get a probability above 0.99. Find a correct one that is less
-#   sure: what does its runner-up look like?
-# - Among the mistakes, is the true class usually the network's second choice?
-# - Is the network ever very sure (probability above 0.9) and wrong? Would you have read
-#   that digit right?
+# - Would you have read each misclassified digit right?
+# - Are a mistake's nearest training digits of its true class, or of the class your
+#   network chose? When they are of the chosen class, the digit really does resemble the
+#   other class's handwriting, pixel by pixel. When they all carry the true label, a plain
+#   comparison with the training digits would have got it right where your network did
+#   not.
+# - That comparison is itself a classifier, *k nearest neighbours*: give a new digit the
+#   most common label among its $k$ nearest training digits. On these small, clean digits
+#   it does about as well as the network, but it must keep every training digit and
+#   compare each new digit with all of them, where the network keeps only its weights. Is
+#   there a digit your network reads right although most of its neighbours carry another
+#   label?
 
 # %% nbgrader={"grade": false, "grade_id": "widget", "locked": true, "schema_version": 3, "solution": false, "task": false}
-digit_browser(model, split.x_test, split.y_test)
+digit_browser(model, split.x_test, split.y_test, predict=predict, neighbours=(split.x_train, split.y_train))
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "sklearn", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 6. Against scikit-learn
@@ -568,8 +591,9 @@ for name, results in runs.items():
 # - Training assembles the whole course: He initialization, shuffled mini-batches, the
 #   forward pass, the softmax cross-entropy gradient $(p - \text{one-hot}) / B$,
 #   backpropagation through dense layers and ReLU, and Adam with its step counter from 1.
-# - The learning curves tell fitting from generalising: the training loss keeps falling
-#   while the validation loss turns up when the network starts to overfit.
+# - The learning curves tell fitting from generalising: when the network starts to
+#   overfit, the training accuracy reaches 100% while the validation accuracy stops
+#   improving (and the validation loss turns up while the training loss keeps falling).
 # - A confusion matrix and the misclassified digits show *which* mistakes a classifier
 #   makes; they are rarely random.
 # - A library's network is the same network: given the same settings it reaches the same

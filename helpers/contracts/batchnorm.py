@@ -10,9 +10,12 @@ choice, so no test compares it:
 - ``batchnorm_backward`` is checked on the cache of the student's OWN forward pass, from
   :func:`your_forward_and_cache`, against gradients worked out by hand or by the course's
   forward and backward passes together (``check_reference`` cannot be used: the reference
-  backward cannot read a student's cache). When the student's forward pass is wrong on a
-  test's input, the course's forward stands in, so that a forward mistake costs points in
-  the forward's tests only.
+  backward cannot read a student's cache). When the course's forward pass is installed
+  (while grading) and the student's is wrong on a test's input, the course's stands in, so
+  that a forward mistake costs points in the forward's tests only. A student's copy of
+  the course holds no reference of lesson 08 (it would give the answers away): there the
+  student's forward pass is used as it is, and one that fails outright (an error, a
+  changed input, no (out, cache) pair) stops the backward test with what to fix first.
 
 Both run the student's function through :func:`helpers.check.run`, so they work the same
 when it is the function itself and when it is the grader's proxy for it.
@@ -67,16 +70,23 @@ def out_only(batchnorm_forward):
 
 def your_forward_and_cache(batchnorm_forward, x, gamma, beta, eps=1e-5):
     """``(forward, cache)`` for testing batchnorm_backward on this input: the student's own
-    ``batchnorm_forward`` and the cache it returns, when its ``out`` is right here and it
-    leaves its inputs alone; otherwise the course's forward and its cache
-    ``(x_hat, gamma, inv_std)``, with a printed note, since a forward pass that is wrong
-    cannot be trusted to build a right cache."""
+    ``batchnorm_forward`` and the cache it returns, when it works here. Otherwise, when
+    the course's forward pass is installed, that forward and its cache ``(x_hat, gamma,
+    inv_std)``, with a printed note, since a forward pass that is wrong cannot be trusted
+    to build a right cache; without it, an ``AssertionError`` that says to fix the forward
+    pass first."""
     from ..check import run
-    from ..reference import batchnorm_forward as course_forward
-
-    expected, course_cache = course_forward(x, gamma, beta, eps=eps)
+    course_forward = _course_forward()
     got = run(batchnorm_forward, (x, gamma, beta), {"eps": eps}, _OUT.args)
-    problem = _forward_problem(got, expected)
+    if course_forward is None:  # a student's copy: the forward pass can only be run, not compared
+        problem = _forward_problem(got, np.asarray(x, dtype=float))
+        if problem is None:
+            return batchnorm_forward, got.value[1]
+        raise AssertionError(f"batchnorm_backward cannot be tested yet: {problem} This test uses the "
+                             "cache your batchnorm_forward returns: fix batchnorm_forward first (its "
+                             "tests above say what is wrong).")
+    expected, course_cache = course_forward(x, gamma, beta, eps=eps)
+    problem = _forward_problem(got, expected, compare=True)
     if problem is None:
         return batchnorm_forward, got.value[1]
     print(f"Note: {problem} This check uses the course's forward pass and its cache (x_hat, gamma, "
@@ -84,8 +94,16 @@ def your_forward_and_cache(batchnorm_forward, x, gamma, beta, eps=1e-5):
     return course_forward, course_cache
 
 
-def _forward_problem(got, expected):
-    """Why the student's forward pass cannot supply the cache on this input, or None."""
+def _course_forward():
+    """The course's batchnorm_forward where it is installed (the course's own copy, and so
+    while grading), else None: a student's copy has no reference of this lesson."""
+    from .. import reference
+    return getattr(reference, "batchnorm_forward", None)
+
+
+def _forward_problem(got, expected, compare=False):
+    """Why the student's forward pass cannot supply the cache on this input, or None.
+    ``expected`` is the right ``out`` with ``compare``, else only an array of its shape."""
     shape = "x".join(map(str, expected.shape))
     if got.error is not None:
         return f"your batchnorm_forward raised {type(got.error).__name__} on this {shape} input."
@@ -96,6 +114,8 @@ def _forward_problem(got, expected):
     out = got.value[0]
     if type(out) is not np.ndarray or out.shape != expected.shape or out.dtype != expected.dtype:
         return f"your batchnorm_forward's out is not a float64 array of shape {expected.shape}."
+    if not compare:
+        return None
     with np.errstate(all="ignore"):
         close = (np.abs(out - expected) <= _OUT.atol + _OUT.rtol * np.abs(expected)) | (out == expected)
     if not close.all():

@@ -2,8 +2,10 @@
 statistics, and a deep ReLU network trained with and without it from a bad initial scale.
 
 The network is built from the course's references of earlier lessons (dense layers,
-ReLU, softmax cross-entropy, SGD with momentum); its batch-norm functions can be the
-student's (``functions``), so the lesson can train with them.
+ReLU, softmax cross-entropy, SGD with momentum). Its batch-norm functions are this
+lesson's exercises, so they are not here: a network with batch normalization runs the
+ones it is given, ``functions``, a dict with the keys of ``BATCHNORM_FUNCTIONS`` (the
+student's, in the lesson).
 """
 from dataclasses import dataclass, field
 
@@ -11,20 +13,21 @@ import numpy as np
 from matplotlib.ticker import NullLocator
 
 from ..display import new_figure
-from ..reference import batchnorm as course_batchnorm
 from ..reference.activations import relu, relu_backward
 from ..reference.backprop import dense_backward
 from ..reference.forward import dense_forward
 from ..reference.losses import softmax_cross_entropy
 from ..reference.optimizers import momentum_step
 
-#: The four batch-norm functions a network uses; ``train_network`` and ``predict`` accept
-#: a dict with any of these keys to use other implementations (the student's).
-COURSE_FUNCTIONS = {
-    "forward": course_batchnorm.batchnorm_forward,
-    "backward": course_batchnorm.batchnorm_backward,
-    "inference": course_batchnorm.batchnorm_inference,
-    "update": course_batchnorm.update_running_stats,
+#: The keys of ``functions``, the batch-norm functions a network with batch normalization
+#: uses, and the lesson's function each stands for. ``network_forward`` needs "forward" (in
+#: training mode) or "inference", ``network_backward`` "backward", ``train_network``
+#: "forward", "backward" and "update", ``classify`` "inference".
+BATCHNORM_FUNCTIONS = {
+    "forward": "batchnorm_forward",
+    "backward": "batchnorm_backward",
+    "inference": "batchnorm_inference",
+    "update": "update_running_stats",
 }
 
 #: Losses above this (nats) leave the loss panel; a note gives the largest.
@@ -88,13 +91,29 @@ def init_network(depth, width, scale, rng, batchnorm, inputs=2, classes=3):
     return net
 
 
+def batchnorm_function(functions, key):
+    """``functions[key]``, or an error that says what to pass."""
+    if functions is None or key not in functions:
+        example = ", ".join(f'"{k}": {name}' for k, name in BATCHNORM_FUNCTIONS.items())
+        raise ValueError(f"a network with batch normalization needs its {BATCHNORM_FUNCTIONS[key]}: "
+                         f"pass functions={{{example}}}")
+    return functions[key]
+
+
+def require_functions(functions, keys=("forward", "backward", "update")):
+    """Refuse ``functions`` without each of ``keys`` (by default, what training needs)."""
+    for key in keys:
+        batchnorm_function(functions, key)
+
+
 def network_forward(net, x, functions=None, training=True):
     """Logits of shape (N, classes), the caches for :func:`network_backward`, and the list
     of each hidden layer's input to its ReLU (after batch normalization, when used).
 
     In training mode batch normalization uses the batch's statistics; otherwise the
-    running ones."""
-    bn = {**COURSE_FUNCTIONS, **(functions or {})}
+    running ones. ``functions`` is needed with batch normalization only."""
+    if net.batchnorm:
+        normalise = batchnorm_function(functions, "forward" if training else "inference")
     a, caches, hidden = x, [], []
     for l in range(net.depth):
         W = net.weights[l]
@@ -103,11 +122,11 @@ def network_forward(net, x, functions=None, training=True):
             u, bn_cache = z, None
         elif training:
             z = a @ W
-            u, bn_cache = bn["forward"](z, net.gammas[l], net.betas[l])
+            u, bn_cache = normalise(z, net.gammas[l], net.betas[l])
         else:
             z = a @ W
-            u, bn_cache = bn["inference"](z, net.gammas[l], net.betas[l],
-                                          net.running_means[l], net.running_vars[l]), None
+            u, bn_cache = normalise(z, net.gammas[l], net.betas[l],
+                                    net.running_means[l], net.running_vars[l]), None
         caches.append((a, z, u, bn_cache))
         hidden.append(u)
         a = relu(u)
@@ -117,8 +136,10 @@ def network_forward(net, x, functions=None, training=True):
 
 
 def network_backward(net, dlogits, caches, functions=None):
-    """Gradients of the loss for every parameter, as a Network of the same shape."""
-    bn = {**COURSE_FUNCTIONS, **(functions or {})}
+    """Gradients of the loss for every parameter, as a Network of the same shape.
+    ``functions`` is needed with batch normalization only."""
+    if net.batchnorm:
+        normalise_backward = batchnorm_function(functions, "backward")
     depth = net.depth
     grads = Network([None] * (depth + 1), [None] * (depth + 1),
                     [None] * depth if net.batchnorm else [], [None] * depth if net.batchnorm else [])
@@ -127,7 +148,7 @@ def network_backward(net, dlogits, caches, functions=None):
         a, z, u, bn_cache = caches[l]
         d = relu_backward(d, u)  # dL/du
         if net.batchnorm:
-            d, grads.gammas[l], grads.betas[l] = bn["backward"](d, bn_cache)
+            d, grads.gammas[l], grads.betas[l] = normalise_backward(d, bn_cache)
             grads.biases[l] = np.zeros_like(net.biases[l])  # not used: beta does its job
         d, grads.weights[l], db = dense_backward(d, a, net.weights[l])
         if not net.batchnorm:
@@ -148,12 +169,14 @@ def train_network(x, y, depth=8, width=32, scale=0.02, batchnorm=True, steps=120
     mini-batches of softmax cross-entropy (lesson 06), updating the running statistics
     of batch normalization after every step's forward pass.
 
+    ``functions`` (see ``BATCHNORM_FUNCTIONS``) is needed with batch normalization only.
     A run that overflows stops there: its remaining losses are inf."""
-    bn = {**COURSE_FUNCTIONS, **(functions or {})}
+    if batchnorm:
+        require_functions(functions)  # refused now, not halfway through the first step
     rng = np.random.default_rng(seed)
     net = init_network(depth, width, scale, rng, batchnorm, inputs=x.shape[1], classes=int(y.max()) + 1)
     with np.errstate(all="ignore"):  # a diverging run is reported by its losses, not warnings
-        hidden_at_start = network_forward(net, x, bn)[2]
+        hidden_at_start = network_forward(net, x, functions)[2]
         velocities = _like(net)
         losses = np.full(steps, np.inf)
         order = np.arange(0)
@@ -161,15 +184,15 @@ def train_network(x, y, depth=8, width=32, scale=0.02, batchnorm=True, steps=120
             if order.size < batch_size:  # a new epoch: reshuffle
                 order = rng.permutation(len(x))
             batch, order = order[:batch_size], order[batch_size:]
-            logits, caches, _ = network_forward(net, x[batch], bn)
+            logits, caches, _ = network_forward(net, x[batch], functions)
             loss, dlogits = softmax_cross_entropy(logits, y[batch])
             if not np.isfinite(loss):
                 break
             losses[step] = loss
-            grads = network_backward(net, dlogits, caches, bn)
+            grads = network_backward(net, dlogits, caches, functions)
             for l in range(depth if batchnorm else 0):  # the statistics of this batch
                 z = caches[l][1]
-                net.running_means[l], net.running_vars[l] = bn["update"](
+                net.running_means[l], net.running_vars[l] = functions["update"](
                     net.running_means[l], net.running_vars[l], z)
             for name in ("weights", "biases", "gammas", "betas"):
                 params, dparams, vs = getattr(net, name), getattr(grads, name), getattr(velocities, name)
@@ -178,8 +201,9 @@ def train_network(x, y, depth=8, width=32, scale=0.02, batchnorm=True, steps=120
     return TrainingRun(losses, hidden_at_start, net)
 
 
-def predict(net, x, functions=None):
-    """Class predictions of shape (N,), with batch normalization in inference mode."""
+def classify(net, x, functions=None):
+    """Class predictions of shape (N,), with batch normalization in inference mode
+    (``functions["inference"]``)."""
     with np.errstate(all="ignore"):
         return network_forward(net, x, functions, training=False)[0].argmax(axis=1)
 

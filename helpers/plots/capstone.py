@@ -1,5 +1,9 @@
 """Lesson 09 plots: digits, learning curves, the confusion matrix, the misclassified
-digits, and one digit with the network's class probabilities.
+digits, one digit with the network's class probabilities, and one digit with its
+prediction and the training digits nearest to it.
+
+Nothing here reads a model: the plots take what a network computed (predictions,
+probabilities, a history of accuracies), since reading a model is the lesson's ``predict``.
 
 Every function returns a ``matplotlib.figure.Figure``; the digits are rows of 64 values in
 [0, 1] (as :func:`helpers.digits.load_split` gives them), shown as 8 x 8 pictures with
@@ -57,19 +61,26 @@ def misclassified_gallery(x, y_true, y_pred, limit=30, columns=10):
 
 
 def learning_curves(history, title=None):
-    """Loss and accuracy per epoch on the training and validation digits, side by side."""
-    fig = new_figure(8.0, 3.0)
-    loss_ax, accuracy_ax = fig.subplots(1, 2)
+    """Loss and accuracy per epoch on the training and validation digits, side by side; the
+    accuracy alone when the history holds no losses (a monitor without a loss function)."""
     epochs = history["epoch"]
-    for ax, kind, label in ((loss_ax, "loss", "mean cross-entropy"),
-                            (accuracy_ax, "accuracy", "accuracy")):
+    with_loss = len(history["train_loss"]) == len(epochs)  # an empty history: both panels
+    fig = new_figure(8.0 if with_loss else 4.4, 3.0)
+    if with_loss:
+        loss_ax, accuracy_ax = fig.subplots(1, 2)
+        panels = ((loss_ax, "loss", "mean cross-entropy"), (accuracy_ax, "accuracy", "accuracy"))
+    else:
+        accuracy_ax = fig.subplots()
+        panels = ((accuracy_ax, "accuracy", "accuracy"),)
+    for ax, kind, label in panels:
         ax.plot(epochs, history[f"train_{kind}"], "o-", ms=3, color="tab:blue", label="training digits")
         ax.plot(epochs, history[f"val_{kind}"], "o-", ms=3, color="tab:orange", label="validation digits")
         ax.set_xlabel("epoch")
         ax.set_ylabel(label)
         ax.grid(alpha=0.3)
-    loss_ax.set_yscale("log")
-    loss_ax.set_title("loss (log scale)")
+    if with_loss:
+        loss_ax.set_yscale("log")
+        loss_ax.set_title("loss (log scale)")
     accuracy_ax.set_title("accuracy")
     if history["val_accuracy"]:
         low = min(min(history["val_accuracy"]), min(history["train_accuracy"]))
@@ -134,4 +145,34 @@ def digit_probabilities(x, probabilities, label=None, title=None):
     verdict = "" if label is None else (" (right)" if predicted == label else f" (wrong: it is {label})")
     bar_ax.set_title(f"predicted {predicted} with probability {probabilities[predicted]:.3f}{verdict}",
                      fontsize=9)
+    return fig
+
+
+def digit_and_neighbours(x, predicted, label=None, neighbours=(), neighbour_labels=(), title=None):
+    """One digit under the class a network predicted for it (green when right, red when
+    wrong) and, beside it, ``neighbours``: other digits, such as the training digits most
+    like it, each under its label: black where that is the true class, red where it is
+    the wrongly predicted one, grey where it is neither."""
+    neighbours = np.asarray(neighbours, dtype=float).reshape(-1, *IMAGE_SHAPE)
+    right = label is None or predicted == label
+    fig = new_figure(2.4 + 1.05 * len(neighbours), 2.6)
+    digit_fig, near_fig = fig.subfigures(1, 2, width_ratios=[2.4, 1.05 * len(neighbours)]) \
+        if len(neighbours) else (fig, None)
+    digit_ax = digit_fig.subplots()
+    digit_ax.imshow(np.asarray(x).reshape(IMAGE_SHAPE), cmap="gray_r", vmin=0.0, vmax=1.0,
+                    interpolation="nearest")
+    digit_ax.set_axis_off()
+    verdict = f"read as {predicted}" + ("" if label is None else
+                                        " (right)" if right else f" (wrong: it is {label})")
+    heading = title or (f"label {label}" if label is not None else "digit")
+    digit_ax.set_title(f"{heading}\n{verdict}", fontsize=9, color=CORRECT if right else WRONG)
+    if len(neighbours):
+        axes = np.atleast_1d(near_fig.subplots(1, len(neighbours)))
+        for ax, image, near_label in zip(axes, neighbours, neighbour_labels):
+            ax.imshow(image, cmap="gray_r", vmin=0.0, vmax=1.0, interpolation="nearest")
+            ax.set_axis_off()
+            true = predicted if label is None else label
+            colour = TRUE if near_label == true else WRONG if near_label == predicted else "tab:gray"
+            ax.set_title(str(near_label), fontsize=9, color=colour)
+        near_fig.suptitle("the nearest training digits, pixel by pixel, and their labels", fontsize=9)
     return fig

@@ -3,18 +3,22 @@ the optimizers' paths over an ill-conditioned valley, and training a small netwo
 
 The valley is f(w) = 0.5 w^T H w with H = R diag(1, 25) R^T: curvature 1 along its floor
 and 25 across it (R turns it by ``angle`` degrees; angle 0 gives 0.5 (w1^2 + 25 w2^2)).
+
+The four optimizers are this lesson's exercises, so nothing here implements them: the
+paths over the valley run the step functions they are given (``functions``, a dict from
+an optimizer's name to its step function: the student's in the lesson).
 """
 import numpy as np
 from matplotlib.ticker import FixedLocator, NullLocator, ScalarFormatter
 
 from ..display import new_figure
-from ..reference.optimizers import adam_step, momentum_step, rmsprop_step, sgd_step
 
 #: Curvatures of the valley along its floor and across it.
 CURVATURES = (1.0, 25.0)
 #: Where every path over the valley starts.
 START = np.array([-8.0, 1.6])
-#: The four optimizers, in the lesson's order.
+#: The four optimizers, in the lesson's order; ``functions`` maps each to its step function
+#: (sgd_step, momentum_step, rmsprop_step, adam_step).
 OPTIMIZERS = ("sgd", "momentum", "rmsprop", "adam")
 #: Settings that work on the valley; "momentum" is Adam's beta1 for Adam and is unused
 #: by sgd and rmsprop.
@@ -52,11 +56,26 @@ def valley_gradient(w, angle=0.0):
     return np.asarray(w, dtype=float) @ valley_hessian(angle)  # H is symmetric
 
 
-def optimizer_path(name, gradient, w0, steps, lr, momentum=0.9, limit=1e6):
-    """The iterates [w0, w1, ...] of the named optimizer (the course's reference steps),
-    as an array of shape (K + 1, *w0.shape). ``momentum`` is the momentum of "momentum"
-    and Adam's beta1; sgd and rmsprop ignore it. Stops early once some |w| exceeds
-    ``limit``: the run has diverged."""
+def require_steps(functions, names=OPTIMIZERS):
+    """Refuse a ``functions`` dict without a step function for each of ``names``."""
+    missing = [name for name in names if name not in functions]
+    if missing:
+        raise ValueError(f"functions has no step function for {', '.join(missing)}: pass a dict "
+                         '{"sgd": sgd_step, "momentum": momentum_step, "rmsprop": rmsprop_step, '
+                         '"adam": adam_step}')
+
+
+def optimizer_path(name, gradient, w0, steps, lr, momentum=0.9, limit=1e6, *, functions):
+    """The iterates [w0, w1, ...] of the named optimizer, as an array of shape
+    (K + 1, *w0.shape), each step taken by ``functions[name]``, called as lesson 07's step
+    functions are: ``sgd_step(w, dw, lr)``, ``momentum_step(w, dw, velocity, lr, momentum)``,
+    ``rmsprop_step(w, dw, cache, lr)``, ``adam_step(w, dw, m, v, t, lr, beta1)``.
+    ``momentum`` is the momentum of "momentum" and Adam's beta1; sgd and rmsprop ignore
+    it. Stops early once some |w| exceeds ``limit``: the run has diverged."""
+    if name not in OPTIMIZERS:
+        raise ValueError(f"unknown optimizer {name!r}; choose one of {OPTIMIZERS}")
+    require_steps(functions, [name])
+    step = functions[name]
     w = np.asarray(w0, dtype=float)
     first, second = np.zeros_like(w), np.zeros_like(w)
     path = [w]
@@ -64,15 +83,13 @@ def optimizer_path(name, gradient, w0, steps, lr, momentum=0.9, limit=1e6):
         for t in range(1, steps + 1):
             dw = gradient(w)
             if name == "sgd":
-                w = sgd_step(w, dw, lr=lr)
+                w = step(w, dw, lr=lr)
             elif name == "momentum":
-                w, first = momentum_step(w, dw, first, lr=lr, momentum=momentum)
+                w, first = step(w, dw, first, lr=lr, momentum=momentum)
             elif name == "rmsprop":
-                w, second = rmsprop_step(w, dw, second, lr=lr)
-            elif name == "adam":
-                w, first, second = adam_step(w, dw, first, second, t, lr=lr, beta1=momentum)
+                w, second = step(w, dw, second, lr=lr)
             else:
-                raise ValueError(f"unknown optimizer {name!r}; choose one of {OPTIMIZERS}")
+                w, first, second = step(w, dw, first, second, t, lr=lr, beta1=momentum)
             path.append(w)
             if not np.all(np.abs(w) < limit):
                 break
@@ -133,11 +150,13 @@ def learning_rates(curvature, lrs, w0=1.0, steps=20):
     grid = np.linspace(-reach, reach, 201)
     parabola_ax.plot(grid, 0.5 * curvature * grid ** 2, color="0.6")
     for lr in lrs:
-        iterates = [np.array([w0], dtype=float)]
-        for _ in range(steps):
-            iterates.append(sgd_step(iterates[-1], curvature * iterates[-1], lr=lr))
-        w = np.concatenate(iterates)
+        # Gradient descent on this parabola: w - lr * (curvature * w) = (1 - lr * curvature) w,
+        # the factor worked out in section 1 (the lesson shows this before sgd_step is written).
         factor = 1 - lr * curvature
+        w = [float(w0)]
+        for _ in range(steps):
+            w.append(factor * w[-1])
+        w = np.array(w)
         label = f"lr = {lr:g}: w <- {factor:+.2f} w"
         shown = w[:6]
         lines = parabola_ax.plot(shown, 0.5 * curvature * shown ** 2, "-o", markersize=4,

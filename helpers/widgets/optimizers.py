@@ -1,9 +1,10 @@
-"""Lesson 07 widget: the four optimizers' paths over the valley, side by side."""
+"""Lesson 07 widget: the four optimizers' paths over the valley, side by side, each run
+with the step function it is given (the student's: this lesson's exercises)."""
 import ipywidgets as widgets
 
 from ..display import drawing_skipped, to_png
 from ..plots.optimizers import (OPTIMIZERS, START, VALLEY_SETTINGS, optimizer_path,
-                                valley_gradient, valley_paths)
+                                require_steps, valley_gradient, valley_paths)
 
 #: The valleys the widget offers: label -> angle in degrees.
 VALLEYS = {"aligned with the axes": 0.0, "turned by 30 degrees": 30.0}
@@ -17,10 +18,12 @@ def run_title(name, settings):
     return f"{name}: lr {settings['lr']:.3g}{momentum}"
 
 
-def optimizer_race(steps=60, optimizer="sgd"):
-    """Every optimizer's path over the valley, side by side. The sliders set the learning
-    rate and momentum of the optimizer chosen in the drop-down (each optimizer keeps its
-    own settings); the chosen panel is framed."""
+def optimizer_race(functions, steps=60, optimizer="sgd"):
+    """Every optimizer's path over the valley, side by side. ``functions`` maps each name
+    of ``OPTIMIZERS`` to its step function, as :func:`optimizer_path` takes them. The
+    sliders set the learning rate and momentum of the optimizer chosen in the drop-down
+    (each optimizer keeps its own settings); the chosen panel is framed."""
+    require_steps(functions)
     settings = {name: dict(values) for name, values in VALLEY_SETTINGS.items()}
     controls = {
         "optimizer": widgets.Dropdown(options=list(OPTIMIZERS), value=optimizer,
@@ -43,7 +46,7 @@ def optimizer_race(steps=60, optimizer="sgd"):
         angle = controls["valley"].value
         runs = [(run_title(name, settings[name]),
                  optimizer_path(name, lambda w: valley_gradient(w, angle), START, steps,
-                                **settings[name]))
+                                **settings[name], functions=functions))
                 for name in OPTIMIZERS]
         picture.value = to_png(valley_paths(runs, angle=angle, highlight=f"{chosen}:"))
 
