@@ -1,5 +1,4 @@
 """Lesson 05's plots show what they claim; the widget redraws on every control."""
-import inspect
 
 import numpy as np
 import pytest
@@ -179,17 +178,3 @@ def test_a_stub_raises_its_own_error():
         raise NotImplementedError()
     with pytest.raises(NotImplementedError):
         depth_explorer({"xavier_init": stub, "he_init": stub})
-
-
-def test_the_plots_hold_no_solution_of_this_lesson():
-    """What a student receives with lesson 05 must not solve it: neither module imports
-    the lesson's reference or holds one of its initializers."""
-    import helpers.plots.initialization as plots
-    import helpers.widgets.initialization as widget
-    solutions = {id(getattr(course, name)) for name in course.__all__}
-    for module in (plots, widget):
-        source = inspect.getsource(module)
-        assert "reference.initialization" not in source and "reference import" not in source
-        assert not [name for name, value in vars(module).items() if id(value) in solutions]
-        assert not set(course.__all__) & set(vars(module))
-    assert not [name for name, init in SCHEMES.items() if id(init) in solutions]
