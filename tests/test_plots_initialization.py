@@ -8,7 +8,6 @@ from gradcheck import max_rel_error, numeric_gradient
 from helpers.plots.initialization import (ACTIVATIONS, LESSON_SCHEMES, SCHEMES, layer_histograms, propagate,
                                           schemes, std_through_depth, symmetry_training)
 from helpers.reference import he_init, xavier_init
-from helpers.reference import initialization as course
 from helpers.widgets.initialization import depth_explorer
 
 #: The course's initializers, passed to the widget as a student passes theirs.
