@@ -28,3 +28,44 @@ def test_a_sandbox_does_not_run_the_graders_main_script_again(tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["6", "6", "6"]
     assert marker.read_text() == "ran "
+
+
+def test_a_reference_called_with_the_students_generator_draws_from_it_in_order():
+    """An earlier lesson's reference runs in the grader; the student's Generator crosses as
+    its state, and comes back advanced, so the stream is the one a local call would give."""
+    import numpy as np
+
+    from course.grading.sandbox import Sandbox
+    from helpers import reference
+
+    source = ("def init(fan_in, fan_out, rng):\n"
+              "    from helpers.reference import he_init\n"
+              "    W = he_init(fan_in, fan_out, rng)\n"
+              "    return W, rng.standard_normal(3)\n")
+    box = Sandbox("init", source, allowed=("he_init",))
+    try:
+        reply = box.run((4, 3, np.random.default_rng(5)), {}, ("fan_in", "fan_out", "rng"))
+    finally:
+        box.close()
+    assert reply["error"] is None, reply["error"]
+    rng = np.random.default_rng(5)
+    expected = reference.he_init(4, 3, rng), rng.standard_normal(3)
+    np.testing.assert_array_equal(reply["value"][0], expected[0])
+    np.testing.assert_array_equal(reply["value"][1], expected[1])
+
+
+def test_generators_cross_the_wire_as_state_and_nothing_else_does():
+    import numpy as np
+    import pytest
+
+    from course.grading import wire
+
+    rng = np.random.Generator(np.random.MT19937(3))
+    rng.standard_normal(5)
+    back = wire.decode(wire.encode({"a": rng, "b": [rng]}))
+    assert back["a"] is back["b"][0]
+    np.testing.assert_array_equal(back["a"].random(4), rng.random(4))
+    state = wire.encode({"bit_generator": "os.system", "state": {}}).decode()
+    forged = f'{{"t": "generator", "id": 99, "v": {state}}}'.encode()
+    with pytest.raises(ValueError, match="not the state of a NumPy bit generator"):
+        wire.decode(forged)

@@ -10,7 +10,9 @@ Inside, an audit hook (which no Python code can remove) refuses imports and file
 the course's reference implementations and mistake catalogue, and starting programs;
 memory and file sizes are capped; stdout and stderr go nowhere. Other graded functions
 the answer may call (a contract's ``uses``) are proxies that ask the grader to run the
-reference, and so are callables a test passes in (``numerical_gradient``'s ``f``).
+reference, and so are callables a test passes in (``numerical_gradient``'s ``f``). A
+``numpy.random.Generator`` passed to a proxy crosses as its state and is set to the
+state it was left in, so the student's random stream goes on as in the notebook.
 """
 import contextlib
 import multiprocessing
@@ -187,7 +189,9 @@ class Sandbox:
                 return ("error", "ReferenceUsed", f"{target!r} cannot be called from your code")
             if not isinstance(args, (list, tuple)) or not isinstance(kwargs, dict):
                 return ("error", "TypeError", "bad arguments")
-            return ("ok", fn(*args, **kwargs))
+            value = fn(*args, **kwargs)
+            states = [g.bit_generator.state for g in wire.generators_in([list(args), kwargs])]
+            return ("ok", value, states)
         except Exception as error:
             return ("error", type(error).__name__, str(error))
 
@@ -238,7 +242,11 @@ def _main(conn, source, function, uses, forbidden):
                                          "kwargs": kwargs}))
             status, *rest = conn.recv()
             if status == "ok":
-                return rest[0]
+                value, states = rest
+                # a Generator passed in was used over there: it goes on from where that left it
+                for generator, state in zip(wire.generators_in([list(args), kwargs]), states):
+                    generator.bit_generator.state = state
+                return value
             name, text = rest
             raise (_builtin_exception(name) or ReferenceUsed)(text)
         call.__name__ = str(target)

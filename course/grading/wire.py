@@ -3,7 +3,8 @@
 Pickle would let the sandbox run code in the grader, so results come back as JSON plus
 raw ndarray bytes (``np.save`` with ``allow_pickle=False``). Only plain ndarrays of
 numeric or boolean dtype, Python and NumPy scalars, str, None, tuples, lists and dicts
-with str keys are encoded as themselves; anything else (an ndarray subclass, an object
+with str keys are encoded as themselves, and a ``numpy.random.Generator`` as the state of
+its bit generator (one of NumPy's own), rebuilt on the other side; anything else (an ndarray subclass, an object
 with its own ``__eq__``, an object array) becomes an :class:`Unsupported` that names
 its type, so that the grader reports it instead of comparing it. An object that occurs
 twice is encoded once, so identity (``activations[-1] is out``) survives the trip.
@@ -15,6 +16,8 @@ import json
 import numpy as np
 
 MAX_DEPTH = 50
+# The bit generators whose state may cross: NumPy's own, rebuilt by name.
+BIT_GENERATORS = ("PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64")
 
 
 class Unsupported:
@@ -54,6 +57,12 @@ def _encode(value, memo, depth):
             return {"t": "unsupported", "d": f"an ndarray of dtype {value.dtype}"}
         memo[key] = len(memo)
         return {"t": "array", "id": memo[key], "v": _array_bytes(value)}
+    if type(value) is np.random.Generator:
+        state = value.bit_generator.state
+        if state.get("bit_generator") not in BIT_GENERATORS:
+            return {"t": "unsupported", "d": f"a Generator of bit generator {state.get('bit_generator')}"}
+        memo[key] = len(memo)
+        return {"t": "generator", "id": memo[key], "v": _encode(state, memo, depth + 1)}
     if type(value) in (tuple, list):
         memo[key] = len(memo)
         return {"t": type(value).__name__, "id": memo[key],
@@ -99,9 +108,39 @@ def _decode(node, memo):
         memo[node["id"]] = result
         result.update({k: _decode(v, memo) for k, v in node["v"].items()})
         return result
+    if kind == "generator":
+        memo[node["id"]] = generator_from(_decode(node["v"], memo))
+        return memo[node["id"]]
     if kind == "unsupported":
         return Unsupported(str(node["d"]))
     raise ValueError(f"unknown wire type {kind!r}")
+
+
+def generator_from(state):
+    """A Generator in ``state`` (a bit generator's state dict); ValueError if it is not one
+    of NumPy's bit generators' states."""
+    name = state.get("bit_generator") if isinstance(state, dict) else None
+    if name not in BIT_GENERATORS:
+        raise ValueError(f"not the state of a NumPy bit generator: {name!r}")
+    bit_generator = getattr(np.random, name)()
+    bit_generator.state = state  # NumPy checks its form
+    return np.random.Generator(bit_generator)
+
+
+def generators_in(value, found=None):
+    """The distinct Generators in ``value`` (lists, tuples, dicts), in the order a walk meets
+    them: the same on both sides of the wire, since decoding keeps order and identity."""
+    found = [] if found is None else found
+    if type(value) is np.random.Generator:
+        if not any(g is value for g in found):
+            found.append(value)
+    elif type(value) in (list, tuple):
+        for item in value:
+            generators_in(item, found)
+    elif type(value) is dict:
+        for item in value.values():
+            generators_in(item, found)
+    return found
 
 
 _SCALARS = {np.float64, np.float32, np.float16, np.int64, np.int32, np.int16, np.int8,

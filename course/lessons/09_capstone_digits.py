@@ -280,8 +280,9 @@ print("predict: a network without hidden layers passes.")
 # and back, which costs a millisecond or more. With every piece a call, a training run
 # of the default settings makes about 6000 of them: some 8 s instead of a tenth of a
 # second, close to the 10 s a run may take, and the tests train six times (the test
-# below counts the calls and tells you). `he_init` and `xavier_init` cannot even receive
-# your `rng` there. Each piece is one to three lines: write them inline, or as small
+# below counts the calls and tells you). A call or two is harmless: `he_init(fan_in,
+# fan_out, rng)` for each layer's first weights draws from your `rng` there exactly as it
+# does here. Each piece of the loop is one to three lines: write them inline, or as small
 # functions inside `train_classifier`.
 #
 # ### What train_classifier must do

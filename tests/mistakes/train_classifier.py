@@ -485,3 +485,38 @@ def batchnorm_folded(x_train, y_train, rng):
     W1, gamma, beta, W2, b2 = params
     scale = gamma / np.sqrt(running_var + eps)  # gamma (x W1 - mean) / std + beta, as x W + b
     return {"weights": [W1 * scale, W2], "biases": [beta - running_mean * scale, b2]}
+
+
+@alternative("the course's he_init (lesson 05) for the initial weights, given rng: while graded "
+             "it runs in the grader and the generator comes back advanced, so the shuffles "
+             "that follow draw what they would draw in the notebook.")
+def course_he_init(x_train, y_train, rng):
+    from helpers.reference import he_init
+    n, d = x_train.shape
+    params = [he_init(d, 128, rng), np.zeros(128), he_init(128, 10, rng), np.zeros(10)]
+    m = [np.zeros_like(p) for p in params]
+    v = [np.zeros_like(p) for p in params]
+    t = 0
+    for epoch in range(20):
+        order = rng.permutation(n)
+        for start in range(0, n, 32):
+            rows = order[start:start + 32]
+            xb, yb = x_train[rows], y_train[rows]
+            W1, b1, W2, b2 = params
+            z1 = xb @ W1 + b1
+            h = np.maximum(z1, 0.0)
+            scores = h @ W2 + b2
+            p = np.exp(scores - scores.max(axis=1, keepdims=True))
+            p /= p.sum(axis=1, keepdims=True)
+            p[np.arange(len(yb)), yb] -= 1.0
+            dscores = p / len(yb)
+            dz1 = (dscores @ W2.T) * (z1 > 0)
+            grads = [xb.T @ dz1, dz1.sum(axis=0), h.T @ dscores, dscores.sum(axis=0)]
+            t += 1
+            for i, g in enumerate(grads):
+                m[i] = 0.9 * m[i] + 0.1 * g
+                v[i] = 0.999 * v[i] + 0.001 * g ** 2
+                m_hat, v_hat = m[i] / (1 - 0.9 ** t), v[i] / (1 - 0.999 ** t)
+                params[i] = params[i] - 0.01 * m_hat / (np.sqrt(v_hat) + 1e-8)
+    W1, b1, W2, b2 = params
+    return {"weights": [W1, W2], "biases": [b1, b2]}
