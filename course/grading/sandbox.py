@@ -141,7 +141,8 @@ class Sandbox:
         if self.definition_error:
             return {"error": {**self.definition_error, "when": "defining"}}
         callbacks = []
-        message = ("run", _tokenize(args, callbacks), _tokenize(kwargs, callbacks), tuple(arg_names or ()))
+        message = ("run", _tokenize(args, callbacks), _tokenize(kwargs, callbacks), tuple(arg_names or ()),
+                   _global_random_states())
         return self._exchange(message, callbacks)
 
     def _exchange(self, message, callbacks=()):
@@ -201,6 +202,16 @@ class Sandbox:
         raise SandboxFailure(why)
 
 
+def _global_random_states():
+    """NumPy's and Python's global random states here, for the sandbox to start the call
+    from: a student's function that (wrongly) draws from them then behaves as it would in
+    the notebook, where the check harness seeds them, and its mistake can be named."""
+    import random
+
+    import numpy as np
+    return np.random.get_state(), random.getstate()
+
+
 def _references(names):
     if not names:
         return {}
@@ -225,6 +236,7 @@ def _tokenize(value, callbacks):
 def _main(conn, source, function, uses, forbidden):
     import io
     import linecache
+    import random
 
     import numpy as np
     from helpers.calling import run
@@ -282,9 +294,11 @@ def _main(conn, source, function, uses, forbidden):
     conn.send_bytes(wire.encode({"kind": "ready", "error": definition_error}))
     while True:
         try:
-            command, args, kwargs, arg_names = conn.recv()
+            command, args, kwargs, arg_names, (numpy_state, python_state) = conn.recv()
         except EOFError:
             os._exit(0)
+        np.random.set_state(numpy_state)
+        random.setstate(python_state)
         outcome = run(namespace[function], untokenize(args), untokenize(kwargs),
                       arg_names or tuple(f"arg{i}" for i in range(len(args))))
         _truncate(sys.stdout)
