@@ -1,7 +1,7 @@
 """Lesson 02 widget: the step size of a finite difference."""
 import ipywidgets as widgets
 
-from ..display import drawing_skipped, to_png
+from . import explorer
 from ..plots.chain_rule import EXAMPLES, step_size_view
 
 
@@ -15,16 +15,4 @@ def step_size_explorer(h=0.5, function="sin(x) at x = 1"):
                                     continuous_update=False),
         "name": widgets.Dropdown(options=list(EXAMPLES), value=function, description="function"),
     }
-    picture = widgets.Image(format="png")
-
-    def redraw(_change=None):
-        if drawing_skipped():  # nbgrader is grading: nobody sees the picture
-            return
-        picture.value = to_png(step_size_view(controls["name"].value, controls["h"].value))
-
-    for control in controls.values():
-        control.observe(redraw, names="value")
-    redraw()
-    box = widgets.VBox([widgets.HBox(list(controls.values())), picture])
-    box.controls = controls  # for tests and for curious students
-    return box
+    return explorer(controls, lambda h, name: step_size_view(name, h))

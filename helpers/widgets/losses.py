@@ -1,7 +1,7 @@
 """Lesson 06 widget: a positive example's squared error and cross-entropy, side by side."""
 import ipywidgets as widgets
 
-from ..display import drawing_skipped, to_png
+from . import explorer
 from ..plots.losses import positive_example
 
 
@@ -13,16 +13,4 @@ def probability_explorer(p=0.1):
                                  description="p", continuous_update=False,
                                  readout_format=".3f"),
     }
-    picture = widgets.Image(format="png")
-
-    def redraw(_change=None):
-        if drawing_skipped():  # nbgrader is grading: nobody sees the picture
-            return
-        picture.value = to_png(positive_example(controls["p"].value))
-
-    for control in controls.values():
-        control.observe(redraw, names="value")
-    redraw()
-    box = widgets.VBox([widgets.HBox(list(controls.values())), picture])
-    box.controls = controls  # for tests and for curious students
-    return box
+    return explorer(controls, positive_example)
