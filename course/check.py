@@ -8,6 +8,8 @@
 5. Each catalogued mistake loses points on its own function's tests and nowhere else;
    each catalogued alternative gets full marks.
 6. No text from a hidden test appears in release/.
+7. The lesson's student bundle can be made: none of its helpers imports a module it must
+   hold back (tests/test_bundle.py searches the bundles further).
 """
 import filecmp
 import shutil
@@ -67,6 +69,7 @@ def check(lessons):
         for label, problems, detail in demo_autograde(lesson, source_nb, release_nb, points):
             report.step(label, problems, detail)
         report.step("[6] no hidden test text in release/", hidden_leaks(source_nb, release))
+        report.step("[7] student bundle holds back later lessons' modules", bundle_problems(lesson))
         report.rows.append((lesson.name, seconds, points, len(tests)))
     print("\nlesson                          run time   points   test cells")
     for name, seconds, points, count in report.rows:
@@ -76,6 +79,16 @@ def check(lessons):
         return 1
     print(f"\ncheck passed: {len(lessons)} lesson(s)")
     return 0
+
+
+def bundle_problems(lesson):
+    from .bundle import student_bundle
+    with tempfile.TemporaryDirectory(prefix="course-bundle-") as scratch:
+        try:
+            student_bundle(lesson, scratch)
+        except CourseError as error:
+            return [str(error)]
+    return []
 
 
 def stale(lessons):

@@ -378,3 +378,19 @@ def test_the_untouched_notebook_fails_only_where_a_stub_is_called(bundles, lesso
     tests = [c for c in run.cells if c.metadata.get("nbgrader", {}).get("grade")]
     assert all(any(o.output_type == "error" for o in c.outputs) for c in tests)
     assert run.cells[-1].outputs[0].text.strip() == repr([str(folder)])
+
+
+def test_a_helper_that_imports_a_held_back_module_stops_the_bundle(tmp_path, monkeypatch):
+    import shutil
+
+    import course.bundle
+    helpers_copy = tmp_path / "helpers"
+    shutil.copytree(ROOT / "helpers", helpers_copy, ignore=shutil.ignore_patterns("__pycache__"))
+    with open(helpers_copy / "plots" / "forward.py", "a") as plots:
+        plots.write("\n\ndef _curve(z):\n    from ..reference.forward import sigmoid\n    return sigmoid(z)\n")
+    monkeypatch.setattr(course.bundle, "HELPERS", helpers_copy)
+    with pytest.raises(CourseError, match=r"helpers/plots/forward.py imports helpers.reference.forward, "
+                                          r"which 01_forward_propagation's bundle must not contain"):
+        student_bundle(LESSONS[0], tmp_path / "out")
+    assert not (tmp_path / "out").exists()  # nothing written
+    student_bundle(LESSONS[1], tmp_path / "out")  # lesson 02 may hold lesson 01's reference
