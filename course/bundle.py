@@ -104,6 +104,9 @@ def student_bundle(lesson, out):
     _refuse_held_back_imports(lesson, files)
     folder = Path(out) / lesson.name
     if folder.exists():
+        if not _is_bundle(folder, lesson):  # e.g. a student's own work folder: never delete it
+            raise CourseError(f"{folder} exists and is not a student bundle of {lesson.name}: "
+                              "give another --out, or move it away")
         shutil.rmtree(folder)
     (folder / "helpers").mkdir(parents=True)
     shutil.copy2(release, folder / lesson.notebook_name)
@@ -123,6 +126,12 @@ def student_bundle(lesson, out):
 
 
 # --- helpers ---------------------------------------------------------------------------
+
+def _is_bundle(folder, lesson):
+    """Whether ``folder`` is what :func:`student_bundle` wrote (its README says so)."""
+    readme = folder / "README.md"
+    return readme.is_file() and readme.read_text() == STUDENT_README.format(lesson=lesson.name)
+
 
 def _topic_of(relative):
     """The topic a helpers file belongs to, or None for one every lesson needs."""

@@ -14,6 +14,7 @@ For every lesson N, ``python -m course student-bundle N`` is built and searched:
   where a stub is called.
 """
 import ast
+import functools
 import importlib.util
 import inspect
 import signal
@@ -224,6 +225,7 @@ def accepts(candidate, function):
     return True
 
 
+@functools.cache
 def lesson_test_cells():
     """function -> [(grade_id, source)] of every test cell of it, hidden tests included."""
     cells = {}
@@ -394,3 +396,17 @@ def test_a_helper_that_imports_a_held_back_module_stops_the_bundle(tmp_path, mon
         student_bundle(LESSONS[0], tmp_path / "out")
     assert not (tmp_path / "out").exists()  # nothing written
     student_bundle(LESSONS[1], tmp_path / "out")  # lesson 02 may hold lesson 01's reference
+
+
+def test_a_folder_that_is_not_a_bundle_is_never_overwritten(tmp_path):
+    lesson = LESSONS[0]
+    work = tmp_path / lesson.name
+    work.mkdir()
+    (work / lesson.notebook_name).write_text("a student's own work")
+    with pytest.raises(CourseError, match="exists and is not a student bundle"):
+        student_bundle(lesson, tmp_path)
+    assert (work / lesson.notebook_name).read_text() == "a student's own work"
+    (work / lesson.notebook_name).unlink()
+    work.rmdir()
+    student_bundle(lesson, tmp_path)
+    student_bundle(lesson, tmp_path)  # a bundle is replaced by a fresh one
