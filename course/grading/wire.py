@@ -3,10 +3,11 @@
 Pickle would let the sandbox run code in the grader, so results come back as JSON plus
 raw ndarray bytes (``np.save`` with ``allow_pickle=False``). Only plain ndarrays of
 numeric or boolean dtype, Python and NumPy scalars, str, None, tuples, lists and dicts
-with str keys are encoded as themselves, and a ``numpy.random.Generator`` as the state of
-its bit generator (one of NumPy's own), rebuilt on the other side; anything else (an ndarray subclass, an object
-with its own ``__eq__``, an object array) becomes an :class:`Unsupported` that names
-its type, so that the grader reports it instead of comparing it. An object that occurs
+with str keys are encoded as themselves, and a ``numpy.random.Generator`` as the state
+of its bit generator (one of NumPy's own), rebuilt on the other side; anything else (an
+ndarray subclass, an object with its own ``__eq__``, an object array) becomes an
+:class:`Unsupported` that names its type, so that the grader reports it instead of
+comparing it. An object that occurs
 twice is encoded once, so identity (``activations[-1] is out``) survives the trip.
 """
 import base64
