@@ -7,8 +7,8 @@ with str keys are encoded as themselves, and a ``numpy.random.Generator`` as the
 of its bit generator (one of NumPy's own), rebuilt on the other side; anything else (an
 ndarray subclass, an object with its own ``__eq__``, an object array) becomes an
 :class:`Unsupported` that names its type, so that the grader reports it instead of
-comparing it. An object that occurs
-twice is encoded once, so identity (``activations[-1] is out``) survives the trip.
+comparing it. An object that occurs twice is encoded once, so identity
+(``activations[-1] is out``) survives the trip.
 """
 import base64
 import io
