@@ -8,11 +8,10 @@ reported and the worker goes on with the next. Nothing else ever reaches that st
 the worker's own file descriptor 1 points at /dev/null for everything it starts.
 
 What the worker saves per notebook, with scores unchanged (the same preprocessors run):
-- kernels are forks of a warm process (``course.grading.kernels``), the next one
-  started while the current notebook runs, and they talk over Unix sockets: a kernel is
-  ready in a fraction of the time and never collides with another worker's ports;
+- its student sandbox (``course.grading.host``) starts once, while nbgrader loads, and
+  is reset between students instead of started anew: kernels and answers are forks of
+  its warm zygote, ready in a fraction of the time;
 - a kernel is stopped at once when its notebook is done, not asked to shut down;
-- the sandboxes' forkserver starts while nbgrader loads, not during the first student;
 - nbgrader's cell metadata checks check their (fixed) schema once, not for every cell.
 """
 import json
@@ -36,32 +35,16 @@ def _report_channel():
     return channel
 
 
-def _grading_environment():
-    """The environment nbgrader gives a kernel while autograding (it sets
-    NBGRADER_EXECUTION around each notebook; set here for the processes started early)."""
-    env = dict(os.environ)
-    env["NBGRADER_EXECUTION"] = "autograde"
-    return env
-
-
-def _start_helpers():
-    """Start the kernel zygote and the sandboxes' forkserver before nbgrader loads."""
-    from . import kernels
-    kernels.start_zygote(_grading_environment())
-    saved = os.environ.get("NBGRADER_EXECUTION")
-    os.environ["NBGRADER_EXECUTION"] = "autograde"  # what a forkserver started mid-grading has
+def _start_sandbox(assignment):
+    """Keep the student sandbox warm from one student to the next (it is reset between
+    them), and start it now, while nbgrader loads, not during the first student."""
+    from . import host
+    host.keep_warm = True
+    os.environ["NBGRADER_EXECUTION"] = "autograde"  # what nbgrader gives a kernel
     try:
-        from multiprocessing import forkserver
-        from . import sandbox
-        sandbox._get_context()
-        forkserver.ensure_running()
-    except Exception:  # the sandbox starts it on first use instead
+        host.host_for(assignment)
+    except Exception:  # reported for each student when grading needs it
         pass
-    finally:
-        if saved is None:
-            os.environ.pop("NBGRADER_EXECUTION", None)
-        else:
-            os.environ["NBGRADER_EXECUTION"] = saved
 
 
 def _check_metadata_schema_once():
@@ -95,43 +78,20 @@ def _check_metadata_schema_once():
     common.jsonschema = proxy  # only nbgrader's metadata checks see it
 
 
-def forked_execute(cls):
-    """``cls`` (an nbgrader Execute preprocessor) with kernels from the zygote, stopped
-    at once after the last cell. Same name, so the configuration of ``cls`` applies."""
-    from .kernels import ForkedKernelManager
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("kernel_manager_class", ForkedKernelManager)
-        kwargs.setdefault("shutdown_kernel", "immediate")
-        cls.__init__(self, *args, **kwargs)
-    return type(cls.__name__, (cls,), {"__init__": __init__, "__module__": cls.__module__})
-
-
 def load_config(root, db_url):
-    from nbgrader.preprocessors import Execute
     from traitlets.config.loader import PyFileConfigLoader
-    from traitlets.utils.importstring import import_item
 
     config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
     config.CourseDirectory.root = str(root)
     config.CourseDirectory.db_url = db_url
-    if "autograde_preprocessors" in config.Autograde:
-        names = list(config.Autograde.autograde_preprocessors)
-    else:
-        from nbgrader.converters import Autograde
-        names = list(Autograde.autograde_preprocessors.default_value)
-    swapped = []
-    for entry in names:
-        cls = import_item(entry) if isinstance(entry, str) else entry
-        swapped.append(forked_execute(cls) if isinstance(cls, type) and issubclass(cls, Execute) else entry)
-    config.Autograde.autograde_preprocessors = swapped
+    config.Execute.shutdown_kernel = "immediate"  # its sandbox is reset after the notebook
     return config
 
 
 def main(root, assignment, db_url):
     reports = _report_channel()
     os.chdir(root)
-    _start_helpers()
+    _start_sandbox(assignment)
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
 
@@ -145,8 +105,8 @@ def main(root, assignment, db_url):
             if student:
                 reports.write(PREFIX + json.dumps(grade_one(api, assignment, student)) + "\n")
     finally:
-        from . import kernels
-        kernels.stop_zygote()
+        from . import host
+        host.close_all()
 
 
 def grade_one(api, assignment, student):

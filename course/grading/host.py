@@ -1,0 +1,355 @@
+"""The student sandbox: bubblewrap around a zygote that forks kernels and answers.
+
+Every process that runs a student's code, the notebook's kernel and each graded
+function's answer, is forked by a zygote (:mod:`course.grading.inside`) that lives in a
+bubblewrap sandbox:
+
+- its own PID, network (no interface but an unconnected loopback), IPC and UTS
+  namespaces; everything in it is killed when the sandbox ends or its grader dies
+  (``--die-with-parent``: the sandbox's init goes, and with it the whole namespace);
+- an unprivileged uid: as root, a uid no account has, one per sandbox (``setpriv``, no
+  capabilities, no new privileges); as a user, uid 65534 in a user namespace of its own;
+- a filesystem holding only the Python environment and ``/usr`` (read-only), the
+  student-safe ``helpers`` of the lesson (what its student bundle holds: no solution of
+  this lesson or a later one, no mistake catalogue), the zygote's own two files, the
+  kernels' socket folder, and empty size-capped tmpfs folders. No course directory, no
+  other student, no gradebook;
+- limits set by the OS: process count, address space and file size (``inside.py``).
+
+One unit of student code runs at a time: before a kernel or an answer starts, the
+zygote kills every other process in the sandbox and empties its writable folders
+(:meth:`Host.spawn`). A grading worker keeps its sandbox warm from student to student
+(one cold start per worker, not per notebook); plain ``nbgrader autograde`` starts a new
+one for each notebook (:func:`release`).
+"""
+import contextlib
+import itertools
+import json
+import os
+import select
+import shutil
+import socket
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+#: As root, sandbox k of grading process p runs as uid BASE + 8 p + k (mod 8): uids that
+#: no account has, distinct for every live sandbox, so no sandbox can signal, ptrace or
+#: share a process count with another.
+SANDBOX_UID_BASE = 1_000_000_000
+USER_UID = 65534  # the uid inside the user namespace when grading as a user
+TMP_SIZE = 512 * 2 ** 20  # bytes of /tmp (the student's folder, the kernel's files)
+SHM_SIZE = 64 * 2 ** 20
+START_TIMEOUT = 120.0  # seconds for a new sandbox to import the kernel, NumPy, Matplotlib
+REPLY_TIMEOUT = 30.0  # seconds for the zygote to fork or reset
+MAX_FOLDER = 50 * 2 ** 20  # bytes of the student's notebook folder copied into a sandbox
+#: The environment inside; nothing else of the grader's (a database password, say) enters.
+PASSED_ENV = ("LANG", "LC_ALL", "TZ", "PYTHONHASHSEED", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
+              "MKL_NUM_THREADS", "NBGRADER_EXECUTION", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+NO_SANDBOX_VARIABLE = "COURSE_NO_SANDBOX"
+
+
+class SandboxUnavailable(Exception):
+    """Student code cannot be isolated here (no bubblewrap, or it failed to start)."""
+
+
+def sandboxing():
+    """Whether student code is to run in bubblewrap (unless ``--no-sandbox`` said not)."""
+    return os.environ.get(NO_SANDBOX_VARIABLE, "") in ("", "0")
+
+
+def require_bubblewrap():
+    """Raise SandboxUnavailable with the one line an instructor needs, if bwrap is missing."""
+    if shutil.which("bwrap") is None:
+        raise SandboxUnavailable(
+            "bubblewrap is not installed, so student code cannot be isolated: install it "
+            "(Debian/Ubuntu: apt-get install bubblewrap) or grade with --no-sandbox (not isolated)")
+
+
+class Host:
+    """The grader's handle on one sandbox for one lesson."""
+
+    _counter = itertools.count()
+
+    def __init__(self, lesson: str, sandboxed: bool = True):
+        self.lesson = lesson
+        self.sandboxed = sandboxed
+        self.folder = Path(tempfile.mkdtemp(prefix="course-sandbox-"))
+        self.sockets = self.folder / "sockets"  # the kernels' ZeroMQ sockets (same path inside)
+        self.sockets.mkdir()
+        self.uid = None
+        if sandboxed:
+            require_bubblewrap()
+            if os.geteuid() == 0:
+                self.uid = SANDBOX_UID_BASE + 8 * os.getpid() + next(self._counter) % 8
+                os.chown(self.sockets, self.uid, self.uid)
+        self.exits = {}
+        self.broken = False
+        self.generation = 0  # how many units have been started: a new one ends the others
+        self.log = tempfile.TemporaryFile()
+        view = _student_view(lesson, self.folder / "view")
+        runtime = self.folder / "runtime"
+        runtime.mkdir()
+        for name in ("inside.py", "wire.py"):
+            shutil.copy(HERE / name, runtime / name)
+        for fontlist in _font_lists():
+            shutil.copy(fontlist, runtime / fontlist.name)
+        self.control, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        if sandboxed:
+            command = bwrap_command(view, runtime, self.sockets, self.uid) + [
+                sys.executable, "/sandbox/inside.py", str(theirs.fileno())]
+            env = {"PATH": "/usr/bin:/bin"}
+        else:
+            command = [sys.executable, str(runtime / "inside.py"), str(theirs.fileno()), "--unsandboxed"]
+            env = {**_inside_env(), "PYTHONPATH": f"{view}{os.pathsep}{runtime}",
+                   "HOME": str(self.folder), "MPLCONFIGDIR": str(self.folder / "matplotlib")}
+        try:
+            self.process = subprocess.Popen(
+                command, pass_fds=[theirs.fileno()], env=env, cwd=self.folder,
+                stdin=subprocess.DEVNULL, stdout=self.log, stderr=self.log, start_new_session=True)
+        finally:
+            theirs.close()
+        reply, _ = self._receive(START_TIMEOUT, "start")
+        if reply != "ready":
+            self.close()
+            raise SandboxUnavailable(f"the sandbox did not start: {self.last_words()}")
+
+    # requests ------------------------------------------------------------------------
+    def spawn(self, op: str, request: dict, fd: int | None = None):
+        """Kill whatever student code runs in the sandbox, then fork a ``kernel`` or an
+        ``answer``; returns its (pid in the sandbox, pidfd)."""
+        self.reset()
+        self.generation += 1
+        payload = json.dumps({"op": op, **request}).encode()
+        reply, fds = self._exchange(payload, [fd] if fd is not None else [])
+        kind, _, pid = reply.partition(" ")
+        if kind != "pid" or len(fds) != 1:
+            self.broken = True
+            raise SandboxUnavailable(f"the sandbox could not start a process: {reply}")
+        return int(pid), fds[0]
+
+    def reset(self):
+        """End every unit of student code in the sandbox and empty its writable folders."""
+        reply, _ = self._exchange(b'{"op": "reset"}', [])
+        if reply != "reset":
+            self.broken = True
+            raise SandboxUnavailable(f"the sandbox could not be reset: {reply}")
+
+    def exit_code(self, pid):
+        """The exit code of a unit the zygote has reaped, else None."""
+        if not self.broken:
+            with contextlib.suppress(SandboxUnavailable):
+                self._receive(0, "poll")
+        return self.exits.get(pid)
+
+    def _exchange(self, payload, fds):
+        if self.broken:
+            raise SandboxUnavailable("the sandbox has stopped")
+        try:
+            socket.send_fds(self.control, [payload], fds) if fds else self.control.send(payload)
+        except OSError as error:
+            self.broken = True
+            raise SandboxUnavailable(f"the sandbox has stopped ({error})") from None
+        reply = None
+        while reply is None:
+            reply, received = self._receive(REPLY_TIMEOUT, "reply")
+        return reply, received
+
+    def _receive(self, timeout, why):
+        """The next message other than an exit notice (recorded), or (None, []) when
+        ``timeout`` is 0 and there is none. A zygote that stays silent past the timeout
+        (a student's code stopped it?) breaks the sandbox."""
+        deadline = time.monotonic() + timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            if not select.select([self.control], [], [], max(0.0, remaining))[0]:
+                if timeout == 0:
+                    return None, []
+                self.broken = True
+                raise SandboxUnavailable(f"the sandbox did not answer ({why}) within {timeout:g} s")
+            try:
+                data, fds, _, _ = socket.recv_fds(self.control, 4096, 2)
+            except OSError:
+                data, fds = b"", []
+            if not data:
+                self.broken = True
+                raise SandboxUnavailable(f"the sandbox has stopped: {self.last_words()}")
+            text = data.decode()
+            if text.startswith("exit "):
+                _, pid, code = text.split()
+                self.exits[int(pid)] = int(code)
+                if timeout == 0:
+                    continue
+                continue
+            return text, fds
+
+    # lifecycle -----------------------------------------------------------------------
+    def close(self):
+        """Kill the sandbox (its init, and so every process in it) and remove its files."""
+        self.broken = True
+        if self.process.poll() is None:
+            self.process.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=10)
+        self.control.close()
+        self.log.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def last_words(self):
+        """The last line the sandbox printed (bubblewrap's or Python's error)."""
+        with contextlib.suppress(Exception):
+            self.process.wait(timeout=1)
+        self.log.seek(0)
+        lines = [line.strip() for line in self.log.read()[-20000:].decode(errors="replace").splitlines()
+                 if line.strip()]
+        return lines[-1][:300] if lines else f"it exited with code {self.process.returncode}"
+
+    def socket_prefix(self):
+        return str(self.sockets / f"k{next(self._counter)}")
+
+
+def folder_archive(folder: Path):
+    """The student's notebook folder as an uncompressed tar in an anonymous file (its fd):
+    regular files and folders only, at most MAX_FOLDER bytes."""
+    fd = os.memfd_create("student-folder")
+    with open(fd, "wb", closefd=False) as out, tarfile.open(fileobj=out, mode="w:") as archive:
+        total = 0
+        for path in sorted(Path(folder).rglob("*")) if Path(folder).is_dir() else ():
+            if path.is_symlink() or not (path.is_file() or path.is_dir()):
+                continue
+            size = path.stat().st_size if path.is_file() else 0
+            if total + size > MAX_FOLDER:
+                continue
+            total += size
+            archive.add(path, arcname=str(path.relative_to(folder)), recursive=False)
+    os.lseek(fd, 0, os.SEEK_SET)
+    return fd
+
+
+# --- the sandbox's view ----------------------------------------------------------------
+
+def bwrap_command(view: Path, runtime: Path, sockets: Path, uid: int | None) -> list[str]:
+    """bubblewrap's arguments for a sandbox that sees only what student code needs.
+    ``uid``: the uid to run as when grading as root; None when grading as a user."""
+    args = ["bwrap", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
+            "--unshare-cgroup-try", "--die-with-parent", "--new-session", "--hostname", "sandbox"]
+    if uid is None:
+        args += ["--unshare-user", "--uid", str(USER_UID), "--gid", str(USER_UID), "--disable-userns"]
+    args += ["--ro-bind", "/usr", "/usr"]
+    for top in ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"):
+        if os.path.islink(top):
+            args += ["--symlink", os.readlink(top), top]
+        elif os.path.isdir(top):
+            args += ["--ro-bind", top, top]
+    for name in ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "fonts", "ssl"):
+        args += ["--ro-bind-try", f"/etc/{name}", f"/etc/{name}"]
+    for prefix in _python_folders():
+        args += _parents(prefix) + ["--ro-bind", prefix, prefix]
+    args += ["--ro-bind", str(view), "/course", "--ro-bind", str(runtime), "/sandbox",
+             "--proc", "/proc", "--dev", "/dev",
+             "--size", str(TMP_SIZE), "--perms", "1777", "--tmpfs", "/tmp",
+             "--size", str(SHM_SIZE), "--perms", "1777", "--tmpfs", "/dev/shm",
+             *_parents(str(sockets)), "--bind", str(sockets), str(sockets), "--chdir", "/tmp", "--clearenv"]
+    for key, value in {**_inside_env(), "PYTHONPATH": "/course:/sandbox", "HOME": "/tmp/home",
+                       "MPLCONFIGDIR": "/tmp/matplotlib"}.items():
+        args += ["--setenv", key, value]
+    if uid is not None:
+        args += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--",
+                 "setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--inh-caps=-all",
+                 "--bounding-set=-all", "--no-new-privs"]
+    else:
+        args += ["--"]
+    return args
+
+
+def _font_lists():
+    """Matplotlib's font list as built here (the sandbox copies it rather than scan every
+    font again at each start)."""
+    import matplotlib
+    from matplotlib import font_manager  # noqa: F401 (builds the list when missing)
+    return sorted(Path(matplotlib.get_cachedir()).glob("fontlist-*.json"))
+
+
+def _parents(path):
+    """Folders above a bind's target, made traversable (bubblewrap makes them 0700 as
+    root, which the sandbox's uid could not enter)."""
+    parents = list(Path(path).parents)[:-1][::-1]  # outermost first, "/" left out
+    return [arg for parent in parents for arg in ("--perms", "0755", "--dir", str(parent))]
+
+
+def _inside_env():
+    env = {key: os.environ[key] for key in PASSED_ENV if key in os.environ}
+    env.update({"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "PYTHONNOUSERSITE": "1",
+                "PYTHONDONTWRITEBYTECODE": "1", "LANG": env.get("LANG", "C.UTF-8")})
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        env.setdefault(name, "1")
+    return env
+
+
+def _python_folders():
+    """The folders of this Python environment (its interpreter, standard library and
+    packages), outermost only, outside /usr (which is bound whole)."""
+    folders = set()
+    for path in (sys.prefix, sys.base_prefix, os.path.dirname(os.path.realpath(sys.executable))):
+        real = os.path.realpath(path)
+        if not real.startswith("/usr/"):
+            folders.add(real)
+            folders.add(path)
+    kept = sorted(folders)
+    return [f for f in kept if not any(f != o and f.startswith(o + os.sep) for o in kept)]
+
+
+_views = {}
+
+
+def _student_view(lesson, folder):
+    """``folder/helpers``: what the lesson's student bundle ships (course/bundle.py)."""
+    from .. import lessons
+    from ..bundle import HELPERS, shipped_files
+    if lesson not in _views:
+        _views[lesson] = shipped_files(lessons.find([lesson])[0])
+    target = folder / "helpers"
+    target.mkdir(parents=True)
+    for relative in _views[lesson]:
+        (target / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(HELPERS / relative, target / relative)
+    return folder
+
+
+# --- one sandbox per grading process and lesson -------------------------------------
+
+_hosts = {}
+#: Whether a sandbox is kept, reset, for the next notebook (a grading worker) or ended
+#: with its notebook (plain nbgrader autograde: a new sandbox per student).
+keep_warm = False
+
+
+def host_for(lesson: str) -> Host:
+    """This process's sandbox for ``lesson``, started on first use."""
+    host = _hosts.get(lesson)
+    if host is None or host.broken or host.process.poll() is not None:
+        if host is not None:
+            host.close()
+        host = _hosts[lesson] = Host(lesson, sandboxed=sandboxing())
+    return host
+
+
+def release(lesson: str):
+    """A notebook is graded: reset its sandbox for the next (warm), or end it."""
+    host = _hosts.get(lesson)
+    if host is None:
+        return
+    if keep_warm and not host.broken:
+        with contextlib.suppress(SandboxUnavailable):
+            host.reset()
+            return
+    _hosts.pop(lesson).close()
+
+
+def close_all():
+    while _hosts:
+        _hosts.popitem()[1].close()
