@@ -28,6 +28,7 @@ from pathlib import Path
 import nbformat
 
 from . import ROOT, CourseError
+from .grading.host import NO_SANDBOX_VARIABLE, SandboxUnavailable, require_bubblewrap
 from .nbgrader_run import environment
 
 #: nbgrader's gradebooks name a course; verify.py's and other readers open it without
@@ -257,12 +258,19 @@ def prepare(root, lesson, student):
 
 # Grading -----------------------------------------------------------------------------
 
-def grade(lesson, jobs=1, db_url=None, root=ROOT, progress=True, students=None, shard=None):
+def grade(lesson, jobs=1, db_url=None, root=ROOT, progress=True, students=None, shard=None,
+          sandbox=True):
     """Autograde ``lesson`` for every submitted student (or those in ``students``, or one
-    shard ``(k, m)`` of them); a list of StudentResult, one per student."""
+    shard ``(k, m)`` of them); a list of StudentResult, one per student. ``sandbox=False``
+    runs student code without bubblewrap, and records that for the report."""
     root = Path(root).resolve()
     if jobs < 1:
         raise CourseError("--jobs must be at least 1")
+    if sandbox:
+        try:
+            require_bubblewrap()
+        except SandboxUnavailable as error:
+            raise CourseError(str(error)) from None
     course_id, _ = course_settings(root)
     db_url = gradebook_url(root, db_url)
     names = students_of(root, lesson, students, shard)
@@ -276,8 +284,31 @@ def grade(lesson, jobs=1, db_url=None, root=ROOT, progress=True, students=None, 
         if ok:
             ready.append(student)
     if ready:
-        _run_workers(root, lesson, _worker_url(db_url), ready, results, min(jobs, len(ready)), progress)
+        _run_workers(root, lesson, _worker_url(db_url), ready, results, min(jobs, len(ready)), progress,
+                     sandbox)
+        record_unsandboxed(root, lesson, [s for s in ready if results[s].graded], not sandbox)
     return list(results.values())
+
+
+UNSANDBOXED = "unsandboxed.txt"  # autograded/<lesson>/..: who was graded with --no-sandbox
+
+
+def record_unsandboxed(root, lesson, students, unsandboxed):
+    """Keep ``autograded/<lesson>.unsandboxed.txt`` listing the students whose latest
+    grading ran without the sandbox (the report states it)."""
+    path = Path(root) / "autograded" / f"{lesson.name}.{UNSANDBOXED}"
+    listed = set(path.read_text().split()) if path.is_file() else set()
+    listed = (listed | set(students)) if unsandboxed else (listed - set(students))
+    if listed:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("".join(f"{s}\n" for s in sorted(listed)))
+    elif path.is_file():
+        path.unlink()
+
+
+def unsandboxed_students(root, lesson):
+    path = Path(root) / "autograded" / f"{lesson.name}.{UNSANDBOXED}"
+    return sorted(path.read_text().split()) if path.is_file() else []
 
 
 def _worker_url(db_url):
@@ -288,11 +319,14 @@ def _worker_url(db_url):
 
 
 class _Worker:
-    def __init__(self, root, lesson, db_url):
+    def __init__(self, root, lesson, db_url, sandbox=True):
         self.log = tempfile.TemporaryFile(mode="w+")
+        env = environment()
+        if not sandbox:
+            env[NO_SANDBOX_VARIABLE] = "1"
         self.process = subprocess.Popen(
             [sys.executable, "-m", "course.grading.worker", str(root), lesson.name, db_url],
-            cwd=root, env=environment(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            cwd=root, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             stderr=self.log, text=True, bufsize=1)
         self.current = None
 
@@ -318,7 +352,7 @@ class _Worker:
             pass
 
 
-def _run_workers(root, lesson, db_url, ready, results, jobs, progress):
+def _run_workers(root, lesson, db_url, ready, results, jobs, progress, sandbox=True):
     queue = list(ready)
     start = time.perf_counter()
     done = 0
@@ -327,7 +361,7 @@ def _run_workers(root, lesson, db_url, ready, results, jobs, progress):
     show_bar = progress and sys.stderr.isatty()
 
     def launch():
-        worker = _Worker(root, lesson, db_url)
+        worker = _Worker(root, lesson, db_url, sandbox)
         selector.register(worker.process.stdout, selectors.EVENT_READ, worker)
         return worker
 

