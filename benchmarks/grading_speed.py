@@ -12,8 +12,11 @@ a kernel crash) in a scratch course, copies it three times, and grades each copy
 
 Each is timed from the command's start to its end (start-up included), and the three
 gradebooks are compared: the scores must be identical. Prints notebooks per second for
-each way and the ratios. Not a test: a figure to read (the goals on a 2-core machine:
-``--jobs 2`` at least 2x plain nbgrader, ``--jobs 1`` not slower than it).
+each way and the ratios, then what the student sandbox costs: starting one (plain
+nbgrader starts one per notebook; a ``course grade`` worker one in all) and, in a warm
+one, resetting it and starting an answer process (done once per graded function). Not a
+test: a figure to read (the goals on a 2-core machine: ``--jobs 2`` at least 2x plain
+nbgrader, ``--jobs 1`` not slower than it).
 """
 import argparse
 import os
@@ -67,6 +70,36 @@ def scores(root, lesson):
     return found
 
 
+def sandbox_costs(lesson, starts=3, answers=20):
+    """Median seconds to start a sandbox, and to reset it and run an answer cell in it."""
+    import socket
+    import statistics
+
+    from course.grading.host import Host
+    from course.grading.sandbox import Sandbox
+
+    cold = []
+    for _ in range(starts):
+        start = time.perf_counter()
+        host = Host(lesson.name)
+        cold.append(time.perf_counter() - start)
+        host.close()
+    host = Host(lesson.name)
+    warm = []
+    try:
+        for _ in range(answers):
+            start = time.perf_counter()
+            box = Sandbox("dense_forward", "def dense_forward(x, W, b):\n    return x @ W + b\n", host=host)
+            box.start()
+            warm.append(time.perf_counter() - start)
+            box.close()
+    finally:
+        host.close()
+    print(f"sandbox: start {statistics.median(cold):.2f} s (median of {starts}, first "
+          f"{cold[0]:.2f} s); reset and answer process ready {1000 * statistics.median(warm):.0f} ms "
+          f"(median of {answers})")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=40)
@@ -104,6 +137,7 @@ def main(argv=None):
         print(f"--jobs 2 vs --jobs 1: {rows[1][1] / rows[2][1]:.2f}x")
         same = all(r[2] == rows[0][2] for r in rows) and len(rows[0][2]) == args.students
         print(f"scores identical in all three gradebooks ({len(rows[0][2])} students): {'yes' if same else 'NO'}")
+        sandbox_costs(lesson)
         return 0 if same else 1
     finally:
         if not args.keep:

@@ -161,3 +161,39 @@ def test_bad_options(root, args, message):
 def test_not_a_course_directory(tmp_path):
     line = one_line_error(*course("grade", LESSON.name, "--course-dir", str(tmp_path))[::2])
     assert "is not an nbgrader course directory" in line
+
+
+def without_bubblewrap(tmp_path):
+    """An environment whose PATH has this Python's tools but no bwrap."""
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    for name in ("alembic", "python", "python3"):
+        source = ROOT / ".venv" / "bin" / name
+        if not source.exists():
+            source = shutil.which(name)
+        (tools / name).symlink_to(source)
+    return {**environment(), "PATH": str(tools)}
+
+
+def test_grading_without_bubblewrap_stops_with_one_line_naming_it(root, tmp_path):
+    before = snapshot(root)
+    done = subprocess.run([sys.executable, "-m", "course", "grade", LESSON.name, "--course-dir", str(root)],
+                          cwd=ROOT, env=without_bubblewrap(tmp_path), capture_output=True, text=True,
+                          timeout=300)
+    line = one_line_error(done.returncode, done.stderr)
+    assert "apt-get install bubblewrap" in line and "--no-sandbox" in line
+    assert snapshot(root) == before
+
+
+def test_no_sandbox_grades_and_the_report_says_so(root, tmp_path):
+    env = without_bubblewrap(tmp_path)
+    graded = subprocess.run([sys.executable, "-m", "course", "grade", LESSON.name, "--no-sandbox",
+                             "--course-dir", str(root)], cwd=ROOT, env=env, capture_output=True,
+                            text=True, timeout=600)
+    assert graded.returncode == 0, graded.stderr
+    report = subprocess.run([sys.executable, "-m", "course", "report", LESSON.name, "--course-dir", str(root)],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert report.returncode == 0, report.stderr
+    assert "graded WITHOUT the sandbox (--no-sandbox): ada" in report.stdout
+    page = (root / "reports" / LESSON.name / "report.html").read_text()
+    assert "Graded without the sandbox" in page and "ada" in page

@@ -84,6 +84,7 @@ class Host:
         self.uid = None
         if sandboxed:
             require_bubblewrap()
+            _refuse_a_visible_course()
             if os.geteuid() == 0:
                 self.uid = SANDBOX_UID_BASE + 8 * os.getpid() + next(self._counter) % 8
                 os.chown(self.sockets, self.uid, self.uid)
@@ -288,6 +289,18 @@ def _inside_env():
     for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         env.setdefault(name, "1")
     return env
+
+
+def _refuse_a_visible_course():
+    """The sandbox shows /usr and the Python environment whole: the course (its solutions)
+    must live elsewhere, as with an editable install (pip install -e .) of a clone."""
+    import helpers
+    course = Path(helpers.__file__).resolve().parent.parent
+    for folder in ["/usr", *_python_folders()]:
+        if course == Path(folder) or Path(folder) in course.parents:
+            raise SandboxUnavailable(
+                f"the course at {course} lies inside {folder}, which the sandbox shows to student "
+                "code: keep the course outside the Python environment (pip install -e . of a clone)")
 
 
 def _python_folders():
