@@ -131,6 +131,12 @@ def attacks(root, port):
             "    z = np.asarray(z, dtype=float)\n"
             "    return softmax(np.stack([np.zeros_like(z), z], axis=-1))[..., 1]\n")},
         "own_timeout": {"added": "import time\ntime.sleep(40)\nprint('slept through')\n"},
+        "fork_bomb": {"added": (
+            "import ctypes, os, time\n"
+            "for _ in range(100_000):\n"
+            "    if os.fork() == 0:\n"
+            "        ctypes.CDLL(None).prctl(15, b'course-attack', 0, 0, 0)\n"
+            "        time.sleep(600)\n")},
     }
 
 
@@ -232,7 +238,7 @@ def autograded_outputs(root, student):
 
 @pytest.mark.parametrize("student", ["detached_gradebook", "catalogue_backdoor", "read_reference",
                                      "kernel_copy", "tamper", "print_solutions", "processes_and_network",
-                                     "pipe_stall", "later_lesson", "own_timeout"])
+                                     "pipe_stall", "later_lesson", "own_timeout", "fork_bomb"])
 def test_an_attack_earns_nothing(graded, student):
     assert graded["scores"][student] == 0, graded["done"].stderr[-2000:]
 
@@ -269,6 +275,10 @@ def test_a_stalled_message_costs_only_its_function(graded):
 
 def test_a_later_lessons_reference_is_refused(graded):
     assert "helpers.reference.softmax is not available" in autograded_outputs(graded["root"], "later_lesson")
+
+
+def test_a_fork_bomb_stops_at_the_sandboxs_process_limit(graded):
+    assert "Resource temporarily unavailable" in autograded_outputs(graded["root"], "fork_bomb")
 
 
 def test_a_cells_time_limit_is_the_instructors(graded):

@@ -22,6 +22,7 @@ zygote kills every other process in the sandbox and empties its writable folders
 (one cold start per worker, not per notebook); plain ``nbgrader autograde`` starts a new
 one for each notebook (:func:`release`).
 """
+import atexit
 import contextlib
 import itertools
 import json
@@ -366,3 +367,6 @@ def release(lesson: str):
 def close_all():
     while _hosts:
         _hosts.popitem()[1].close()
+
+
+atexit.register(close_all)  # bubblewrap would end them anyway (--die-with-parent); tidily here
