@@ -46,12 +46,16 @@ def graded_functions(lesson):
 
 
 @functools.cache  # the lessons do not change while one command runs
+def function_lessons() -> dict:
+    """graded function -> the index (in lesson order) of the lesson that grades it."""
+    return {name: index for index, lesson in enumerate(course_lessons.all_lessons())
+            for name in graded_functions(lesson)}
+
+
+@functools.cache
 def topic_lessons():
     """topic -> the index (in lesson order) of the lesson that grades its functions."""
-    owner = {}
-    for index, lesson in enumerate(course_lessons.all_lessons()):
-        for name in graded_functions(lesson):
-            owner[name] = index
+    owner = function_lessons()
     topics = {}
     for module in sorted((HELPERS / "reference").glob("[!_]*.py")):
         exported = _exported_names(module)
@@ -61,6 +65,17 @@ def topic_lessons():
                               f"of exactly one lesson; it defines those of {len(indices)}")
         topics[module.stem] = indices.pop()
     return topics
+
+
+@functools.cache
+def reference_lessons() -> dict:
+    """Every name ``helpers.reference`` exports -> the index of its lesson: the lesson that
+    grades it, else (a function only the checks use, as batchnorm_forward_out) the lesson
+    of its module's topic. The grader lets an answer call only earlier lessons' names."""
+    owner, topics = function_lessons(), topic_lessons()
+    return {name: owner.get(name, topics[module.stem])
+            for module in sorted((HELPERS / "reference").glob("[!_]*.py"))
+            for name in _exported_names(module)}
 
 
 def shipped_files(lesson):

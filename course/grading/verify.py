@@ -27,6 +27,25 @@ from .sandbox import Sandbox, SandboxFailure, exception_from
 NOT_RUN = "This cell was not run: an earlier cell did not finish or stopped the kernel."
 
 
+def load_score_deciding_code():
+    """Load, once, all the code that decides scores, before any student code runs: nbgrader
+    imports this module while it sets up autograding (and ``course grade``'s workers while
+    they read the configuration), before the first kernel starts. Loaded later, the mistake
+    catalogue would be executed from ``tests/mistakes/`` when a check fails, so a file a
+    student's cell managed to write there would run in the grader."""
+    import helpers.check  # noqa: F401 (the check harness the test cells import)
+    import helpers.check_capstone  # noqa: F401
+    import helpers.check_initialization  # noqa: F401
+    import helpers.reference  # noqa: F401
+    from course.bundle import reference_lessons
+    from helpers import catalogue
+    catalogue.load()  # every catalogue file, served from memory from now on
+    reference_lessons()  # which lesson each reference belongs to (allowed_references)
+
+
+load_score_deciding_code()
+
+
 def _is_test(cell):
     meta = cell.metadata.get("nbgrader", {})
     return cell.cell_type == "code" and meta.get("grade") and not meta.get("solution")
@@ -35,18 +54,51 @@ def _is_test(cell):
 class GradingExecute(Execute):
     """nbgrader's Execute without the test cells, stopping at the first fatal cell."""
 
-    cell_timeout = Integer(10, help="Seconds a cell may run while grading, unless its metadata "
-                                    "says course.timeout (for a lesson's slow demo).").tag(config=True)
+    cell_timeout = Integer(10, help="Seconds a cell may run while grading, unless the instructor's "
+                                    "source notebook gives the cell (by grade_id) course.timeout "
+                                    "(for a lesson's slow demo).").tag(config=True)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.timeout_func = self._cell_timeout
+        self._timeouts = {}  # grade_id -> seconds, from the instructor's source notebook
 
     def _cell_timeout(self, cell):
-        return int(cell.metadata.get("course", {}).get("timeout", self.cell_timeout))
+        """The instructor's limit for this cell, never the submission's own metadata (a
+        student could set it to 0, no limit): the source cell's ``course.timeout`` for the
+        cell's grade_id; a cell without one, or added by the student, gets ``cell_timeout``."""
+        meta = cell.metadata.get("nbgrader")
+        grade_id = meta.get("grade_id") if isinstance(meta, dict) else None
+        if not isinstance(grade_id, str):
+            return self.cell_timeout
+        return self._timeouts.get(grade_id, self.cell_timeout)
 
     def preprocess(self, nb, resources=None, km=None):
+        """Read the cells' time limits from ``source/<assignment>/<notebook>.ipynb`` (in the
+        course directory of the nbgrader app that runs this, else the working directory,
+        which nbgrader sets to the course root), then run the notebook."""
+        import os
+
+        import nbformat
         self._stopped = None
+        self._timeouts = {}
+        info = (resources or {}).get("nbgrader", {})
+        if info.get("assignment") and info.get("notebook"):
+            coursedir = getattr(getattr(self.parent, "parent", None), "coursedir", None)
+            folder = (coursedir.format_path(coursedir.source_directory, ".", info["assignment"])
+                      if coursedir is not None else os.path.join(os.getcwd(), "source", info["assignment"]))
+            path = os.path.join(folder, f"{info['notebook']}.ipynb")
+            try:
+                cells = nbformat.read(path, as_version=4).cells
+            except Exception as error:  # no source: every cell gets the default limit
+                self.log.warning(f"cell time limits: {path} could not be read ({error}); "
+                                 f"every cell gets {self.cell_timeout} s")
+                cells = []
+            for cell in cells:
+                grade_id = (cell.metadata.get("nbgrader") or {}).get("grade_id")
+                timeout = (cell.metadata.get("course") or {}).get("timeout")
+                if isinstance(grade_id, str) and isinstance(timeout, (int, float)):
+                    self._timeouts[grade_id] = int(timeout)
         return super().preprocess(nb, resources, km)
 
     def preprocess_cell(self, cell, resources, index):
@@ -201,12 +253,20 @@ def graded_functions(nb, resources):
 
 
 def allowed_references(function, functions):
-    """What an answer may call from helpers.reference: everything but this lesson's graded
-    functions, except those its contract ``uses``."""
+    """What an answer may call from helpers.reference: the references of earlier lessons
+    (what the lesson's student bundle holds) and those its contract ``uses``. Never this
+    lesson's or a later one's: lesson 01's sigmoid may not call lesson 04's softmax.
+
+    The lesson is ``function``'s own, else (a function no lesson grades) the earliest of
+    the assignment's ``functions``; with neither, only ``uses``."""
+    from course.bundle import reference_lessons
     from helpers import reference
+    lessons = reference_lessons()
     contract = CONTRACTS.get(function)
     uses = set(contract.uses) if contract else set()
-    return tuple(n for n in reference.__all__ if n not in functions or n in uses)
+    known = [lessons[f] for f in (function, *functions) if f in lessons]
+    lesson = lessons.get(function, min(known, default=-1))
+    return tuple(n for n in reference.__all__ if lessons.get(n, lesson) < lesson or n in uses)
 
 
 def answer_source(nb, function):
