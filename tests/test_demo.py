@@ -81,7 +81,7 @@ def test_feedback_has_no_hidden_test(demo):
         assert any("check_example" in line for line in shown)  # the visible tests are there
 
 
-def test_feedback_that_would_leak_is_deleted_and_fails(demo, tmp_path):
+def test_feedback_that_would_leak_is_withheld_and_fails(demo, tmp_path):
     folder, _ = demo
     copy = tmp_path / "course"
     shutil.copytree(folder, copy)
@@ -91,7 +91,8 @@ def test_feedback_that_would_leak_is_deleted_and_fails(demo, tmp_path):
                            "--student", "perfect"], cwd=ROOT, env=environment(), capture_output=True,
                           text=True, timeout=300)
     assert done.returncode != 0
-    assert "feedback for perfect showed a hidden test line" in done.stderr
+    assert "feedback withheld for 1 of 1 student(s)" in done.stderr
+    assert "withheld: perfect: the page shows a hidden test line" in done.stdout
     assert not (copy / "feedback" / "perfect" / LESSON.name / f"{LESSON.name}.html").exists()
 
 
