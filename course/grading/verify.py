@@ -22,6 +22,8 @@ from helpers.check import Outcome
 from helpers.contracts import CONTRACTS
 
 from . import wire
+from .host import host_for, release
+from .kernels import SandboxKernelManager
 from .sandbox import Sandbox, SandboxFailure, exception_from
 
 NOT_RUN = "This cell was not run: an earlier cell did not finish or stopped the kernel."
@@ -100,6 +102,13 @@ class GradingExecute(Execute):
                 if isinstance(grade_id, str) and isinstance(timeout, (int, float)):
                     self._timeouts[grade_id] = int(timeout)
         return super().preprocess(nb, resources, km)
+
+    def create_kernel_manager(self):
+        """The kernel runs in the student's sandbox (course/grading/host.py), never here."""
+        lesson = self.resources["nbgrader"]["assignment"]
+        kwargs = {"kernel_name": self.kernel_name} if self.kernel_name else {}
+        self.km = SandboxKernelManager(config=self.config, **kwargs).use(host_for(lesson))
+        return self.km
 
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type != "code" or _is_test(cell):
@@ -219,6 +228,7 @@ class VerifyTests(NbGraderPreprocessor):
 
     def preprocess(self, nb, resources):
         functions = graded_functions(nb, resources)
+        lesson = resources["nbgrader"]["assignment"]
         sandboxes = {}
 
         def sandbox(function):
@@ -226,7 +236,8 @@ class VerifyTests(NbGraderPreprocessor):
                 contract = CONTRACTS.get(function)
                 budget = contract.budget if contract and contract.budget else self.budget
                 sandboxes[function] = Sandbox(function, answer_source(nb, function),
-                                              allowed_references(function, functions), budget)
+                                              allowed_references(function, functions), budget,
+                                              host=host_for(lesson))
             return sandboxes[function]
 
         try:
@@ -236,6 +247,7 @@ class VerifyTests(NbGraderPreprocessor):
         finally:
             for box in sandboxes.values():
                 box.close()
+            release(lesson)  # everything the student's code started ends here
         return nb, resources
 
 
