@@ -124,11 +124,19 @@ def main(control_fd, sandboxed=True):
                 children.discard(pid)
                 send(f"exit {pid} {os.waitstatus_to_exitcode(status)}")
 
+    # A child's end wakes the loop at once (its exit is reported, and so seen, without delay).
+    wakeup, wakeup_write = os.pipe()
+    os.set_blocking(wakeup_write, False)
+    signal.set_wakeup_fd(wakeup_write)
+    signal.signal(signal.SIGCHLD, lambda *_: None)
     send("ready")
     import select
     while True:
-        if not select.select([control], [], [], 0.2)[0]:
-            reap()
+        ready = select.select([control, wakeup], [], [], 1.0)[0]
+        if wakeup in ready:
+            os.read(wakeup, 4096)
+        reap()
+        if control not in ready:
             continue
         try:
             data, fds, _, _ = socket.recv_fds(control, 1 << 20, 4)
@@ -153,6 +161,10 @@ def main(control_fd, sandboxed=True):
         pid = os.fork()
         if pid == 0:
             control.close()
+            signal.set_wakeup_fd(-1)
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            os.close(wakeup)
+            os.close(wakeup_write)
             code = 1
             try:
                 if request["op"] == "kernel":
