@@ -9,7 +9,9 @@ score, that the course's files and the honest students' are byte-identical, that
 process an attack started is alive (each names itself ``course-attack``), and that a
 listener on 127.0.0.1 received no connection.
 """
+import base64
 import hashlib
+import html
 import socket
 import subprocess
 import sys
@@ -41,6 +43,12 @@ CATALOGUE = ROOT / "tests" / "mistakes" / "dense_forward.py"
 # A process an attack leaves behind names itself course-attack (prctl PR_SET_NAME).
 LINGER = ("import ctypes, time\nctypes.CDLL(None).prctl(15, b'course-attack', 0, 0, 0)\n"
           "time.sleep(600)\n")
+
+
+def a_hidden_test_line():
+    """A distinctive hidden-test line of lesson 01 (as a student who got hold of one)."""
+    from course.leaks import hidden_lines
+    return max(hidden_lines(SOURCE), key=len)
 
 
 def attacks(root, port):
@@ -130,6 +138,9 @@ def attacks(root, port):
             "    from helpers.reference import softmax\n"
             "    z = np.asarray(z, dtype=float)\n"
             "    return softmax(np.stack([np.zeros_like(z), z], axis=-1))[..., 1]\n")},
+        "prints_hidden": {"added": (
+            "import base64\n"
+            f"print(base64.b64decode({base64.b64encode(a_hidden_test_line().encode()).decode()!r}).decode())\n")},
         "own_timeout": {"added": "import time\ntime.sleep(40)\nprint('slept through')\n"},
         "fork_bomb": {"added": (
             "import ctypes, os, time\n"
@@ -238,7 +249,8 @@ def autograded_outputs(root, student):
 
 @pytest.mark.parametrize("student", ["detached_gradebook", "catalogue_backdoor", "read_reference",
                                      "kernel_copy", "tamper", "print_solutions", "processes_and_network",
-                                     "pipe_stall", "later_lesson", "own_timeout", "fork_bomb"])
+                                     "pipe_stall", "later_lesson", "own_timeout", "fork_bomb",
+                                     "prints_hidden"])
 def test_an_attack_earns_nothing(graded, student):
     assert graded["scores"][student] == 0, graded["done"].stderr[-2000:]
 
@@ -284,3 +296,19 @@ def test_a_fork_bomb_stops_at_the_sandboxs_process_limit(graded):
 def test_a_cells_time_limit_is_the_instructors(graded):
     text = autograded_outputs(graded["root"], "own_timeout")
     assert "slept through" not in text and "CellTimeoutError" in text
+
+
+def test_feedback_withholds_only_the_page_that_shows_a_hidden_test(graded):
+    root = graded["root"]
+    done = subprocess.run([sys.executable, "-m", "course", "feedback", LESSON.name, "--course-dir", str(root)],
+                          cwd=ROOT, env=environment(), capture_output=True, text=True, timeout=1200)
+    assert done.returncode != 0 and len(done.stderr.strip().splitlines()) == 1, done.stderr
+    withheld = (root / "feedback" / f"withheld-{LESSON.name}.txt").read_text()
+    assert "prints_hidden" in withheld and "print_solutions" not in withheld
+    pages = {p.parts[-3] for p in (root / "feedback").glob(f"*/{LESSON.name}/{LESSON.name}.html")}
+    assert pages == set(graded["scores"]) - {"prints_hidden"}  # the students after it too
+    page = html.unescape((root / "feedback" / "print_solutions" / LESSON.name / f"{LESSON.name}.html").read_text())
+    shipped = {line.strip() for cell in RELEASE.cells for line in cell.source.splitlines()}
+    reference_only = {line.strip() for line in REFERENCE.read_text().splitlines()
+                      if len(line.strip()) >= 30} - shipped
+    assert reference_only and not [line for line in reference_only if line in page]
