@@ -19,8 +19,9 @@ if __name__ == "__main__":
 
 
 def test_a_sandbox_does_not_run_the_graders_main_script_again(tmp_path):
-    """multiprocessing's forkserver would run the grader's script once more in every
-    sandbox (under nbgrader autograde, nbgrader's CLI: seconds per graded function)."""
+    """An answer process never runs the grader's script again (multiprocessing's forkserver,
+    which the sandboxes once used, did: under nbgrader autograde, nbgrader's CLI, seconds
+    per graded function)."""
     marker, script = tmp_path / "runs", tmp_path / "grader.py"
     script.write_text(GRADER.format(root=str(ROOT), marker=str(marker)))
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
@@ -69,3 +70,45 @@ def test_generators_cross_the_wire_as_state_and_nothing_else_does():
     forged = f'{{"t": "generator", "id": 99, "v": {state}}}'.encode()
     with pytest.raises(ValueError, match="not the state of a NumPy bit generator"):
         wire.decode(forged)
+
+
+STALL = """import os, stat, struct, time
+def stall(x):
+    for fd in range(3, 64):
+        try:
+            if stat.S_ISSOCK(os.fstat(fd).st_mode):
+                os.write(fd, struct.pack('!i', 100_000_000) + b'{')
+        except OSError:
+            pass
+    time.sleep(600)
+"""
+
+
+def test_a_process_that_stalls_mid_message_is_killed_within_its_budget():
+    import pytest
+
+    from course.grading.sandbox import Sandbox, SandboxFailure
+    box = Sandbox("stall", STALL, budget=2.0)
+    try:
+        with pytest.raises(SandboxFailure, match="did not finish within the 2 s"):
+            box.run((1,), {}, ("x",))
+        assert box.pidfd is None  # it was killed
+    finally:
+        box.close()
+
+
+def test_one_answer_runs_at_a_time_and_an_ended_one_starts_again():
+    """Starting an answer ends every other process in the sandbox (so answers cannot talk
+    to each other); an answer needed again starts again, its cell run again."""
+    from course.grading.sandbox import Sandbox
+    first = Sandbox("double", "def double(x):\n    return 2 * x\n")
+    second = Sandbox("triple", "def triple(x):\n    return 3 * x\n")
+    try:
+        assert first.run((2,), {}, ("x",))["value"] == 4
+        assert second.run((2,), {}, ("x",))["value"] == 6
+        assert first.host is second.host
+        assert first.generation != first.host.generation  # ended when the second started
+        assert first.run((5,), {}, ("x",))["value"] == 10
+    finally:
+        first.close()
+        second.close()
