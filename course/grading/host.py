@@ -241,7 +241,11 @@ def bwrap_command(view: Path, runtime: Path, sockets: Path, uid: int | None) -> 
             "--unshare-cgroup-try", "--die-with-parent", "--new-session", "--hostname", "sandbox"]
     if uid is None:
         args += ["--unshare-user", "--uid", str(USER_UID), "--gid", str(USER_UID), "--disable-userns"]
-    args += ["--ro-bind", "/usr", "/usr"]
+    # The tmpfs folders first: a bind below /tmp (a course cloned there) must land on them.
+    args += ["--proc", "/proc", "--dev", "/dev",
+             "--size", str(TMP_SIZE), "--perms", "1777", "--tmpfs", "/tmp",
+             "--size", str(SHM_SIZE), "--perms", "1777", "--tmpfs", "/dev/shm",
+             "--ro-bind", "/usr", "/usr"]
     for top in ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"):
         if os.path.islink(top):
             args += ["--symlink", os.readlink(top), top]
@@ -252,9 +256,6 @@ def bwrap_command(view: Path, runtime: Path, sockets: Path, uid: int | None) -> 
     for prefix in _python_folders():
         args += _parents(prefix) + ["--ro-bind", prefix, prefix]
     args += ["--ro-bind", str(view), "/course", "--ro-bind", str(runtime), "/sandbox",
-             "--proc", "/proc", "--dev", "/dev",
-             "--size", str(TMP_SIZE), "--perms", "1777", "--tmpfs", "/tmp",
-             "--size", str(SHM_SIZE), "--perms", "1777", "--tmpfs", "/dev/shm",
              *_parents(str(sockets)), "--bind", str(sockets), str(sockets), "--chdir", "/tmp", "--clearenv"]
     for key, value in {**_inside_env(), "PYTHONPATH": "/course:/sandbox", "HOME": "/tmp/home",
                        "MPLCONFIGDIR": "/tmp/matplotlib"}.items():

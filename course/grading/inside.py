@@ -234,22 +234,28 @@ def _pids():
 
 
 def _empty(folders):
-    """Remove everything in ``folders`` (mount points inside them stay, emptied)."""
+    """Remove everything in ``folders`` but mount points (the Python environment or the
+    kernels' sockets bound below /tmp) and the folders that lead to them."""
     import shutil
+    with open("/proc/self/mounts") as table:
+        mounts = {line.split()[1].encode().decode("unicode_escape") for line in table}
     for folder in folders:
         try:
             entries = list(os.scandir(folder))
         except OSError:
             continue
         for entry in entries:
+            path = entry.path
+            if path in mounts:
+                continue
             try:
                 if entry.is_dir(follow_symlinks=False):
-                    if os.path.ismount(entry.path):
-                        _empty([entry.path])
+                    if any(m.startswith(path + "/") for m in mounts):
+                        _empty([path])
                     else:
-                        shutil.rmtree(entry.path, ignore_errors=True)
+                        shutil.rmtree(path, ignore_errors=True)
                 else:
-                    os.unlink(entry.path)
+                    os.unlink(path)
             except OSError:
                 pass
     _matplotlib_cache()
