@@ -141,6 +141,17 @@ def attacks(root, port):
         "prints_hidden": {"added": (
             "import base64\n"
             f"print(base64.b64decode({base64.b64encode(a_hidden_test_line().encode()).decode()!r}).decode())\n")},
+        "kernel_folders": {"added": (
+            "import os\n"
+            "for folder in ('/kernels', '/', '/usr', '/course/helpers'):\n"
+            "    try:\n"
+            "        open(os.path.join(folder, 'junk'), 'w').write('x' * 10**6)\n"
+            "        print('wrote', folder)\n"
+            "    except OSError as error:\n"
+            "        print('refused', folder)\n"
+            "    try:\n"
+            "        os.chmod(folder, 0)\n        print('chmod', folder)\n"
+            "    except OSError:\n        pass\n")},
         "own_timeout": {"added": "import time\ntime.sleep(40)\nprint('slept through')\n"},
         "fork_bomb": {"added": (
             "import ctypes, os, time\n"
@@ -250,7 +261,7 @@ def autograded_outputs(root, student):
 @pytest.mark.parametrize("student", ["detached_gradebook", "catalogue_backdoor", "read_reference",
                                      "kernel_copy", "tamper", "print_solutions", "processes_and_network",
                                      "pipe_stall", "later_lesson", "own_timeout", "fork_bomb",
-                                     "prints_hidden"])
+                                     "prints_hidden", "kernel_folders"])
 def test_an_attack_earns_nothing(graded, student):
     assert graded["scores"][student] == 0, graded["done"].stderr[-2000:]
 
@@ -287,6 +298,11 @@ def test_a_stalled_message_costs_only_its_function(graded):
 
 def test_a_later_lessons_reference_is_refused(graded):
     assert "helpers.reference.softmax is not available" in autograded_outputs(graded["root"], "later_lesson")
+
+
+def test_a_kernel_writes_nowhere_but_its_own_tmpfs(graded):
+    text = autograded_outputs(graded["root"], "kernel_folders")
+    assert text.count("refused") == 4 and "wrote" not in text, text
 
 
 def test_a_fork_bomb_stops_at_the_sandboxs_process_limit(graded):

@@ -52,6 +52,7 @@ MAX_FOLDER = 50 * 2 ** 20  # bytes of the student's notebook folder copied into 
 PASSED_ENV = ("LANG", "LC_ALL", "TZ", "PYTHONHASHSEED", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
               "MKL_NUM_THREADS", "NBGRADER_EXECUTION", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 NO_SANDBOX_VARIABLE = "COURSE_NO_SANDBOX"
+KERNEL_SOCKETS = "/kernels"  # where the sandbox sees the kernels' socket folder
 
 
 class SandboxUnavailable(Exception):
@@ -80,7 +81,7 @@ class Host:
         self.lesson = lesson
         self.sandboxed = sandboxed
         self.folder = Path(tempfile.mkdtemp(prefix="course-sandbox-"))
-        self.sockets = self.folder / "sockets"  # the kernels' ZeroMQ sockets (same path inside)
+        self.sockets = self.folder / "sockets"  # the kernels' ZeroMQ sockets, KERNEL_SOCKETS inside
         self.sockets.mkdir()
         self.uid = None
         if sandboxed:
@@ -88,7 +89,7 @@ class Host:
             _refuse_a_visible_course()
             if os.geteuid() == 0:
                 self.uid = SANDBOX_UID_BASE + 8 * os.getpid() + next(self._counter) % 8
-                os.chown(self.sockets, self.uid, self.uid)
+        self.unlock_sockets()
         self.exits = {}
         self.broken = False
         self.generation = 0  # how many units have been started: a new one ends the others
@@ -140,6 +141,22 @@ class Host:
         if reply != "reset":
             self.broken = True
             raise SandboxUnavailable(f"the sandbox could not be reset: {reply}")
+        self.unlock_sockets()
+
+    def unlock_sockets(self):
+        """Empty the kernels' socket folder, and let the next kernel create its sockets
+        there (as root: a folder the sandbox's uid may write in but not own)."""
+        for entry in os.scandir(self.sockets):
+            with contextlib.suppress(OSError):
+                shutil.rmtree(entry.path) if entry.is_dir(follow_symlinks=False) else os.unlink(entry.path)
+        os.chmod(self.sockets, 0o1777 if self.uid is not None else 0o700)
+
+    def lock_sockets(self):
+        """A kernel has made its sockets: nothing more may be written in the folder, which
+        lies on the grader's disk (as root; a user's sandbox owns the folder, and could
+        unlock it again)."""
+        if self.uid is not None:
+            os.chmod(self.sockets, 0o555)
 
     def exit_code(self, pid):
         """The exit code of a unit the zygote has reaped, else None."""
@@ -211,7 +228,14 @@ class Host:
         return lines[-1][:300] if lines else f"it exited with code {self.process.returncode}"
 
     def socket_prefix(self):
-        return str(self.sockets / f"k{next(self._counter)}")
+        """A kernel's socket path prefix, as the grader sees it; :meth:`inside` gives the
+        sandbox's. Unguessable, so no earlier unit could have made a file in its way."""
+        import secrets
+        return str(self.sockets / f"k{secrets.token_hex(8)}")
+
+    def inside(self, path):
+        """``path`` below the socket folder as the sandbox sees it."""
+        return path.replace(str(self.sockets), KERNEL_SOCKETS, 1) if self.sandboxed else path
 
 
 def folder_archive(folder: Path):
@@ -220,8 +244,9 @@ def folder_archive(folder: Path):
     fd = os.memfd_create("student-folder")
     with open(fd, "wb", closefd=False) as out, tarfile.open(fileobj=out, mode="w:") as archive:
         total = 0
+        top = Path(folder).resolve()
         for path in sorted(Path(folder).rglob("*")) if Path(folder).is_dir() else ():
-            if path.is_symlink() or not (path.is_file() or path.is_dir()):
+            if path.is_symlink() or not (path.is_file() or path.is_dir()) or top not in path.resolve().parents:
                 continue
             size = path.stat().st_size if path.is_file() else 0
             if total + size > MAX_FOLDER:
@@ -256,7 +281,7 @@ def bwrap_command(view: Path, runtime: Path, sockets: Path, uid: int | None) -> 
     for prefix in _python_folders():
         args += _parents(prefix) + ["--ro-bind", prefix, prefix]
     args += ["--ro-bind", str(view), "/course", "--ro-bind", str(runtime), "/sandbox",
-             *_parents(str(sockets)), "--bind", str(sockets), str(sockets), "--chdir", "/tmp", "--clearenv"]
+             "--bind", str(sockets), KERNEL_SOCKETS, "--remount-ro", "/", "--chdir", "/tmp", "--clearenv"]
     for key, value in {**_inside_env(), "PYTHONPATH": "/course:/sandbox", "HOME": "/tmp/home",
                        "MPLCONFIGDIR": "/tmp/matplotlib"}.items():
         args += ["--setenv", key, value]

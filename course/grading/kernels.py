@@ -14,6 +14,7 @@ TCP ports (nbgrader issue #174) and a kernel needs no network. The grader watche
 signals a kernel through a pidfd the zygote hands over: a PID inside the sandbox means
 nothing outside it.
 """
+import json
 import os
 import select
 import signal
@@ -126,13 +127,14 @@ class SandboxKernelManager(AsyncKernelManager):
         if len(kernel_cmd) < 5 or kernel_cmd[1:4] != ["-m", "ipykernel_launcher", "-f"]:
             raise RuntimeError(f"only Python kernels can be graded here, not {kernel_cmd[:3]}")
         with open(kernel_cmd[4]) as connection:
-            info = connection.read()
+            info = json.load(connection)
+        info["ip"] = self.host.inside(info["ip"])  # the same sockets, seen from the sandbox
         cwd = kw.get("cwd") or os.getcwd()
         env = {k: v for k, v in (kw.get("env") or {}).items()
                if k in hosts.PASSED_ENV or k.startswith("JPY_")}
         archive = hosts.folder_archive(cwd)
         try:
-            pid, pidfd = self.host.spawn("kernel", {"connection": info, "argv": kernel_cmd[5:],
+            pid, pidfd = self.host.spawn("kernel", {"connection": json.dumps(info), "argv": kernel_cmd[5:],
                                                     "folder": str(cwd), "env": env}, archive)
         finally:
             os.close(archive)

@@ -13,6 +13,7 @@ SaveAutoGrades then scores them as usual.
 import contextlib
 import io
 
+from jupyter_core.utils import run_sync
 from nbformat.notebooknode import NotebookNode
 from nbclient.exceptions import DeadKernelError
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
@@ -109,6 +110,13 @@ class GradingExecute(Execute):
         kwargs = {"kernel_name": self.kernel_name} if self.kernel_name else {}
         self.km = SandboxKernelManager(config=self.config, **kwargs).use(host_for(lesson))
         return self.km
+
+    async def async_start_new_kernel_client(self):
+        client = await super().async_start_new_kernel_client()
+        self.km.host.lock_sockets()  # the kernel has made its sockets: the folder takes no more
+        return client
+
+    start_new_kernel_client = run_sync(async_start_new_kernel_client)
 
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type != "code" or _is_test(cell):
