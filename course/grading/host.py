@@ -89,7 +89,7 @@ class Host:
             _refuse_a_visible_course()
             if os.geteuid() == 0:
                 self.uid = SANDBOX_UID_BASE + 8 * os.getpid() + next(self._counter) % 8
-        self.unlock_sockets()
+        self.lock_sockets()
         self.exits = {}
         self.broken = False
         self.generation = 0  # how many units have been started: a new one ends the others
@@ -126,6 +126,8 @@ class Host:
         """Kill whatever student code runs in the sandbox, then fork a ``kernel`` or an
         ``answer``; returns its (pid in the sandbox, pidfd)."""
         self.reset()
+        if op == "kernel":
+            self.unlock_sockets()  # until it has made its sockets (GradingExecute locks it then)
         self.generation += 1
         payload = json.dumps({"op": op, **request}).encode()
         reply, fds = self._exchange(payload, [fd] if fd is not None else [])
@@ -141,22 +143,21 @@ class Host:
         if reply != "reset":
             self.broken = True
             raise SandboxUnavailable(f"the sandbox could not be reset: {reply}")
-        self.unlock_sockets()
-
-    def unlock_sockets(self):
-        """Empty the kernels' socket folder, and let the next kernel create its sockets
-        there (as root: a folder the sandbox's uid may write in but not own)."""
-        for entry in os.scandir(self.sockets):
+        for entry in os.scandir(self.sockets):  # what the last kernel, or its student, left
             with contextlib.suppress(OSError):
                 shutil.rmtree(entry.path) if entry.is_dir(follow_symlinks=False) else os.unlink(entry.path)
+        self.lock_sockets()
+
+    def unlock_sockets(self):
+        """Let the next kernel create its sockets in their folder (as root: a folder the
+        sandbox's uid may write in but not own, so it cannot keep it open)."""
         os.chmod(self.sockets, 0o1777 if self.uid is not None else 0o700)
 
     def lock_sockets(self):
-        """A kernel has made its sockets: nothing more may be written in the folder, which
-        lies on the grader's disk (as root; a user's sandbox owns the folder, and could
-        unlock it again)."""
-        if self.uid is not None:
-            os.chmod(self.sockets, 0o555)
+        """Nothing may be written in the socket folder, which lies on the grader's disk,
+        but while a kernel makes its sockets (as root; a user's sandbox owns the folder,
+        and could open it again)."""
+        os.chmod(self.sockets, 0o555 if self.uid is not None else 0o700)
 
     def exit_code(self, pid):
         """The exit code of a unit the zygote has reaped, else None."""
