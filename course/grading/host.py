@@ -296,11 +296,23 @@ def bwrap_command(view: Path, runtime: Path, sockets: Path, uid: int | None) -> 
 
 
 def _font_lists():
-    """Matplotlib's font list as built here (the sandbox copies it rather than scan every
-    font again at each start)."""
+    """Matplotlib's font list as built here, when every font it names lies in what the
+    sandbox sees (the sandbox copies it rather than scan every font again at each start;
+    a list built by another environment is left out, and the sandbox builds its own)."""
     import matplotlib
     from matplotlib import font_manager  # noqa: F401 (builds the list when missing)
-    return sorted(Path(matplotlib.get_cachedir()).glob("fontlist-*.json"))
+    seen = ("/usr/", *(folder + os.sep for folder in _python_folders()))
+    usable = []
+    for path in sorted(Path(matplotlib.get_cachedir()).glob("fontlist-*.json")):
+        try:
+            fonts = [font["fname"] for font in json.loads(path.read_text())["ttflist"]]
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        # Matplotlib's own fonts are named relative to its data folder, in the environment.
+        if all(isinstance(f, str) and (not os.path.isabs(f) or f.startswith(seen) and os.path.isfile(f))
+               for f in fonts):
+            usable.append(path)
+    return usable
 
 
 def _parents(path):
