@@ -112,3 +112,19 @@ def test_one_answer_runs_at_a_time_and_an_ended_one_starts_again():
     finally:
         first.close()
         second.close()
+
+
+def test_an_answer_that_kills_the_sandbox_costs_only_itself():
+    """An answer may kill every process it can see, the sandbox's zygote included; the
+    next function's answer starts in a new sandbox."""
+    from course.grading.sandbox import Sandbox
+    killer = Sandbox("kill_all", "import os, signal\ndef kill_all(x):\n    os.kill(-1, signal.SIGKILL)\n")
+    after = Sandbox("double", "def double(x):\n    return 2 * x\n")
+    try:
+        killer.run((1,), {}, ("x",))  # its own value, or its process ended: either is its own
+        first = killer.host
+        assert after.run((4,), {}, ("x",))["value"] == 8
+        assert after.host is not first and first.broken
+    finally:
+        killer.close()
+        after.close()

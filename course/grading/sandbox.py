@@ -59,17 +59,24 @@ class Sandbox:
     def start(self):
         """Start the answer process, unless it runs (another unit started since ends it:
         then it starts again, its answer cell run again)."""
-        host = self.host or hosts.host_for(_lesson_of(self.function))
+        host = self.host
+        if host is None or host.broken:  # a sandbox ended (by a student's own code?): a new one
+            host = hosts.host_for(host.lesson if host else _lesson_of(self.function))
         if self.failure or (self.sock is not None and self.generation == host.generation):
             return
         self.close()
         ours, theirs = socket.socketpair()
         request = {"function": self.function, "source": self.source, "uses": sorted(self.references)}
         try:
-            self.pid, self.pidfd = host.spawn("answer", request, theirs.fileno())
-        except hosts.SandboxUnavailable as error:
-            self.failure = f"could not be run: {error}"
-            raise SandboxFailure(self.failure) from None
+            for attempt in (1, 2):
+                try:
+                    self.pid, self.pidfd = host.spawn("answer", request, theirs.fileno())
+                    break
+                except hosts.SandboxUnavailable as error:
+                    if attempt == 2 or not host.broken:
+                        self.failure = f"could not be run: {error}"
+                        raise SandboxFailure(self.failure) from None
+                    host = hosts.host_for(host.lesson)  # it had just ended: a new one
         finally:
             theirs.close()
         self.host, self.sock, self.generation = host, ours, host.generation
