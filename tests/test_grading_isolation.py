@@ -256,7 +256,8 @@ def shutil_copy(source, target):
 
 def autograded_outputs(root, student):
     nb = nbformat.read(root / "autograded" / student / LESSON.name / LESSON.notebook_name, as_version=4)
-    return "\n".join(o.get("text", "") + o.get("evalue", "") for c in nb.cells for o in c.get("outputs", []))
+    return "\n".join(o.get("text", "") + o.get("ename", "") + ": " + o.get("evalue", "")
+                     for c in nb.cells for o in c.get("outputs", []))
 
 
 @pytest.mark.parametrize("student", ["detached_gradebook", "catalogue_backdoor", "read_reference",
