@@ -126,13 +126,13 @@ def attacks(root, port):
                 "    return x @ W\n")},
         "pipe_stall": {"dense_forward": (
             "import os, stat, struct, time\n"
-            "for fd in range(3, 64):\n"
-            "    try:\n"
-            "        if stat.S_ISSOCK(os.fstat(fd).st_mode):\n"
-            "            os.write(fd, struct.pack('!i', 100_000_000) + b'{')\n"
-            "    except OSError:\n        pass\n"
-            "time.sleep(600)\n"
-            "def dense_forward(x, W, b):\n    return x @ W + b\n")},
+            "def dense_forward(x, W, b):\n"
+            "    for fd in range(3, 64):\n"
+            "        try:\n"
+            "            if stat.S_ISSOCK(os.fstat(fd).st_mode):\n"
+            "                os.write(fd, struct.pack('!i', 100_000_000) + b'{')\n"
+            "        except OSError:\n            pass\n"
+            "    time.sleep(600)\n")},
         "later_lesson": {"sigmoid": (
             "import numpy as np\n"
             "def sigmoid(z):\n"
@@ -295,7 +295,7 @@ def test_printed_solutions_show_only_errors(graded):
 
 def test_a_stalled_message_costs_only_its_function(graded):
     text = autograded_outputs(graded["root"], "pipe_stall")
-    assert "could not be defined" in text or "did not finish within" in text
+    assert "did not finish within the 10 s" in text
 
 
 def test_a_later_lessons_reference_is_refused(graded):
