@@ -108,7 +108,13 @@ def attacks(root, port):
             "import base64, glob\n"
             f"for path in glob.glob({str(ROOT / 'helpers' / 'reference' / '*.py')!r}):\n"
             "    print(open(path).read())\n"
-            f"print(base64.b64encode(open({course + '/source/' + LESSON.name + '/' + LESSON.notebook_name!r}, 'rb').read()))\n")},
+            f"for path in [{str(REFERENCE)!r}, {course + '/source/' + LESSON.name + '/' + LESSON.notebook_name!r},\n"
+            f"             {course + '/submitted/honest_a/' + LESSON.name + '/' + LESSON.notebook_name!r},\n"
+            f"             {course + '/gradebook.db'!r}]:\n"
+            "    try:\n"
+            "        print('read', base64.b64encode(open(path, 'rb').read()))\n"
+            "    except OSError as error:\n"
+            "        print('refused', error.strerror)\n")},
         "processes_and_network": {
             "added": (
                 "import os, socket, subprocess, sys\n"
@@ -290,7 +296,9 @@ def test_no_connection_left_the_sandbox(graded):
 
 def test_printed_solutions_show_only_errors(graded):
     printed = autograded_outputs(graded["root"], "print_solutions")
-    assert "def dense_forward" not in printed and "No such file or directory" in printed
+    # the reference, the source notebook, another student's submission, the gradebook
+    assert printed.count("refused No such file or directory") == 4 and "read b'" not in printed, printed
+    assert "def dense_forward" not in printed
 
 
 def test_a_stalled_message_costs_only_its_function(graded):
