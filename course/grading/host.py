@@ -202,8 +202,6 @@ class Host:
             if text.startswith("exit "):
                 _, pid, code = text.split()
                 self.exits[int(pid)] = int(code)
-                if timeout == 0:
-                    continue
                 continue
             return text, fds
 
