@@ -6,9 +6,12 @@ random draws, and reach a different model. These checks look at what every corre
 shares. :func:`check_classifier` trains it once on the training digits of
 :func:`helpers.digits.load_split` with ``np.random.default_rng(seed)`` and checks that
 
-- it returns, within ``TRAINING_SECONDS``, a model of the agreed form: a dict
+- it returns, within ``TRAINING_SECONDS`` of CPU time, a model of the agreed form: a dict
   ``{"weights": [W1, ..., WL], "biases": [b1, ..., bL]}`` of float arrays whose shapes
-  chain from 64 pixels to 10 classes, with finite values;
+  chain from 64 pixels to 10 classes, with finite values, and optionally the input
+  standardisation ``"mean"``, ``"std"`` and the batch normalization ``"gamma"``,
+  ``"beta"``, ``"running_mean"``, ``"running_var"`` that the course's predict reads
+  (``helpers.reference.capstone``);
 - that model, read by the course's ``predict`` (a ReLU after every layer but the last,
   then the class with the largest score), classifies at least ``MIN_ACCURACY`` of the
   validation or test digits correctly;
@@ -28,12 +31,21 @@ with generators of the same seed give the same model, a generator of another see
 A failing model is examined for the symptoms of the common ways training goes wrong, each
 reported in words: values that are not finite (training blew up), hidden units that are
 copies of each other (they started equal), a loss worse than guessing (the updates go up
-the gradient), or an accuracy that is low on the training digits as well (too little
-training) or only on the others (memorising). Each catalogued mistake of the function is
+the gradient), an accuracy at chance on the training digits with the loss of guessing
+(nothing learned: images and labels no longer match), an accuracy short of near-perfect on
+the training digits as well (too little training, or steps too large), or a low accuracy
+only on the others (memorising). Each catalogued mistake of the function is
 then run on the same input, and the first one that fails in the same way (the same
 exception, the same problem with the model's form, the same symptom; a low accuracy
 without another symptom only when its model is the same) is named (where the catalogue
 is installed: not in a student's copy).
+
+**Time.** In the notebook the function runs in this process, and its budget counts the CPU
+time of this process (``signal.setitimer(ITIMER_PROF)``), which other programs on a busy
+machine do not use up: the run is stopped when it has used ``TRAINING_SECONDS`` of CPU, and
+the message says so. A wall-clock limit, ``HANG_FACTOR`` times longer, only stops a run
+that waits instead of computing. While graded, the sandbox enforces the function's budget
+(its contract's ``budget``) in the answer's own process.
 
 While grading, the function may run in a sandbox process (``course.grading``), which
 :func:`helpers.check.run` hides behind the same interface. There, every call of one of the
@@ -44,12 +56,15 @@ calls are free, the check counts them and fails a run that would be too slow whe
 import contextlib
 import math
 import random
+import signal
 import sys
+import threading
 import time
 
 import numpy as np
 
 from . import catalogue
+from .calling import Outcome
 from .check import _describe_error, _kind, _references_for, run
 from .contracts import contract
 from .contracts.capstone import TRAINING_SECONDS
@@ -57,6 +72,14 @@ from .digits import N_CLASSES, load_split
 
 #: The accuracy a model must reach on the held-out digits.
 MIN_ACCURACY = 0.95
+#: A network of the lesson's size fits (nearly) all its training digits: a model short of
+#: this on them has not fitted them, so its poor held-out accuracy is not overfitting.
+FITTED_ACCURACY = 0.99
+#: Accuracy on the training digits at or below this, with a loss near ln 10, is chance:
+#: the network learned nothing about which image shows which digit.
+CHANCE_ACCURACY = 0.2
+#: A run that takes this many times its CPU budget in wall-clock time is stopped as hung.
+HANG_FACTOR = 6
 #: The cross-entropy of guessing every class with probability 1/10: ln 10 = 2.30.
 CHANCE_LOSS = math.log(N_CLASSES)
 #: What one call of an earlier lesson's function costs while graded (it crosses between
@@ -68,15 +91,29 @@ REFERENCE_CALL_SECONDS = 0.0015
 GLOBAL_SEEDS = (1, 2)
 #: Symptoms with one cause, enough to name a catalogued mistake (see _diagnose).
 SPECIFIC = ("error:", "form:", "mutated:", "symmetric", "irreproducible", "ignores-rng")
+#: The optional parts of a model, read by the course's predict (helpers.reference.capstone).
+STANDARDISATION = ("mean", "std")
+BATCHNORM = ("gamma", "beta", "running_mean", "running_var")
+MODEL_KEYS = ("weights", "biases") + STANDARDISATION + BATCHNORM
 SPLITS = {"validation": ("x_val", "y_val"), "test": ("x_test", "y_test")}
 PIXELS = 64
 
 
 class _Training:
-    """One training run: its Outcome, wall-clock seconds, and calls of the course's functions."""
+    """One training run: its Outcome, the CPU seconds it used (None when it ran in a
+    grading sandbox, which keeps its own budget), and calls of the course's functions."""
 
     def __init__(self, outcome, seconds, calls):
         self.outcome, self.seconds, self.calls = outcome, seconds, calls
+
+
+class TrainingStopped(BaseException):
+    """Raised inside a training run that used up its time (a BaseException, so that an
+    answer's ``except Exception`` cannot swallow it)."""
+
+    def __init__(self, clock, seconds):
+        super().__init__(f"stopped after {seconds:g} s of {clock} time")
+        self.clock, self.seconds = clock, seconds
 
 
 def check_classifier(name, fn, seed=0, split="validation", min_accuracy=MIN_ACCURACY, predict=None):
@@ -134,12 +171,53 @@ def _train(fn, seed, spec, global_seed, count=True):
     np.random.seed(global_seed)
     random.seed(global_seed)
     calls = {}
-    with _references_for(fn, spec.uses), (_counting_course_calls(fn, calls) if count
+    remote = getattr(type(fn), "course_remote", None) is not None
+    with _references_for(fn, spec.uses), (_counting_course_calls(fn, calls, spec.uses) if count
                                           else contextlib.nullcontext()):
-        start = time.perf_counter()
-        outcome = run(fn, args, {}, spec.args)
-        seconds = time.perf_counter() - start
-    return _Training(outcome, seconds, calls)
+        start = time.process_time()
+        try:
+            with contextlib.nullcontext() if remote else _time_limits(TRAINING_SECONDS):
+                outcome = run(fn, args, {}, spec.args)
+        except TrainingStopped as stopped:
+            outcome = Outcome(error=stopped)
+        seconds = time.process_time() - start
+    # A sandboxed run's CPU time is the answer process's: the sandbox reports it, if at all.
+    return _Training(outcome, getattr(outcome, "cpu_seconds", None) if remote else seconds, calls)
+
+
+@contextlib.contextmanager
+def _time_limits(cpu_seconds):
+    """Stop the code run inside after ``cpu_seconds`` of this process's CPU time
+    (ITIMER_PROF counts only the time this process computes, so a busy machine does not
+    use it up), or after ``HANG_FACTOR`` times as long in wall-clock time (a run that waits
+    instead of computing), by raising TrainingStopped in it. Where timers cannot be set
+    (not the main thread, no setitimer), the run is timed afterwards instead."""
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(clock, seconds):
+        def handler(signum, frame):
+            signal.setitimer(signal.ITIMER_PROF, 0)
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            raise TrainingStopped(clock, seconds)
+        return handler
+
+    wall_seconds = HANG_FACTOR * cpu_seconds
+    saved = {sig: signal.signal(sig, stop(clock, limit)) for sig, clock, limit in
+             ((signal.SIGPROF, "CPU", cpu_seconds), (signal.SIGALRM, "wall-clock", wall_seconds))}
+    timers = {signal.ITIMER_PROF: signal.setitimer(signal.ITIMER_PROF, cpu_seconds),
+              signal.ITIMER_REAL: signal.setitimer(signal.ITIMER_REAL, wall_seconds)}
+    try:
+        yield
+    finally:
+        for which in timers:
+            signal.setitimer(which, 0)
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
+        for which, (delay, interval) in timers.items():  # a timer set before us goes on
+            if delay or interval:
+                signal.setitimer(which, delay, interval)
 
 
 def _reproducibility(fn, seed, spec, count, first_only=False):
@@ -182,14 +260,17 @@ def _reproducibility(fn, seed, spec, count, first_only=False):
 def _run_problems(training):
     """(problems, symptom) about the call itself and the model's form."""
     outcome = training.outcome
+    if isinstance(outcome.error, TrainingStopped):
+        return [_stopped_message(outcome.error)], "slow"
     if outcome.error is not None:
         return [_describe_error(outcome.error) + _error_hint(outcome.error)], \
             f"error:{type(outcome.error).__name__}"
     problems, symptom = [], None
-    graded_seconds = training.seconds + REFERENCE_CALL_SECONDS * sum(training.calls.values())
-    if training.seconds > TRAINING_SECONDS:
-        problems.append(f"It took {training.seconds:.1f} s to train; one training run may take at "
-                        f"most {TRAINING_SECONDS:g} s (the solution takes well under a second). "
+    seconds = training.seconds or 0.0
+    graded_seconds = seconds + REFERENCE_CALL_SECONDS * sum(training.calls.values())
+    if seconds > TRAINING_SECONDS:  # where no timer could stop it (not the main thread)
+        problems.append(f"It used {seconds:.1f} s of CPU time to train; one training run may use "
+                        f"at most {TRAINING_SECONDS:g} s (the solution needs well under a second). "
                         "Keep the work vectorised (no loop over samples or pixels) and the "
                         "number of epochs reasonable.")
         symptom = "slow"
@@ -254,24 +335,35 @@ def _quality_problems(model, split, min_accuracy, reader):
             "(w - lr * step), and the gradient of the loss with respect to the scores: "
             "(softmax - one_hot(y)) / batch size.")
         return problems, "worse-than-chance"
-    if train_accuracy < min_accuracy:
-        measured = "" if train_loss is None else f" (mean cross-entropy {train_loss:.3g})"
+    measured = "" if train_loss is None else f" (mean cross-entropy {train_loss:.3g})"
+    if train_accuracy <= CHANCE_ACCURACY and (train_loss is None or train_loss > CHANCE_LOSS - 0.2):
         problems.append(
-            f"On its own training digits it reaches only {train_accuracy:.1%}{measured}: it has "
-            "not learned them either. Train longer or with a larger learning rate, check that "
-            "each step goes against the gradient, and check the backward pass against a "
-            "numerical gradient (lesson 02) on a tiny network.")
+            f"On its own training digits it reaches {train_accuracy:.1%}{measured}, about the 10% "
+            "of guessing: it has learned nothing about which image shows which digit. Check that "
+            "every image is trained with its own label: shuffle the images and the labels with "
+            "one and the same order (order = rng.permutation(n); x_train[order], y_train[order]), "
+            "and check that the steps change the weights at all.")
+        return problems, "chance"
+    if train_accuracy < FITTED_ACCURACY:
+        problems.append(
+            f"On its own training digits it reaches only {train_accuracy:.1%}{measured}; a network "
+            f"of this kind, well trained, gets at least {FITTED_ACCURACY:.0%} of them right. It has "
+            "not fitted the digits it learns from, so this is not overfitting. Too large a "
+            "learning rate makes the steps overshoot (the training loss jumps up and down from "
+            "epoch to epoch instead of falling); too small a one, or too few epochs, stops short. "
+            "Watch the training loss while it trains, check that each step goes against the "
+            "gradient, and check the backward pass against a numerical gradient (lesson 02) on a "
+            "tiny network.")
         return problems, "underfits"
     problems.append(
         f"On its own training digits it reaches {train_accuracy:.1%}: it has learned those, but "
-        "does not generalise to new ones (overfitting). Try fewer epochs, a smaller network or "
-        "a smaller learning rate, and watch the validation loss while it trains.")
+        "does not generalise to new ones (overfitting). Try fewer epochs or a smaller network, "
+        "and watch the validation loss while it trains.")
     return problems, "overfits"
 
 
 def _nonfinite_problem(model):
-    bad = [f"{kind}[{i}]" for kind in ("weights", "biases")
-           for i, a in enumerate(model[kind]) if not np.isfinite(a).all()]
+    bad = [name for name, a in _arrays(model) if not np.isfinite(a).all()]
     if bad:
         return (f"The model holds NaN or infinite values (in {', '.join(bad)}): training blew up. "
                 "Look for a division by zero (Adam's step counter t must start at 1, since "
@@ -319,18 +411,82 @@ def _form_problem(model):
     if weights[-1].shape[1] != N_CLASSES:
         return "shapes", (f'the last layer, model["weights"][-1], should have {N_CLASSES} columns, '
                           f"one score per class, but it has shape {weights[-1].shape}.")
+    return _optional_parts_problem(model)
+
+
+def _optional_parts_problem(model):
+    """(code, message) for a model whose optional parts (input standardisation, batch
+    normalization) the course's predict could not read, else None."""
+    unknown = [k for k in model if k not in MODEL_KEYS]
+    if unknown:
+        return "keys", (f"model has the key{'s' if len(unknown) > 1 else ''} "
+                        f"{', '.join(repr(k) for k in unknown)}, which the course's predict does "
+                        f"not read: it reads {', '.join(repr(k) for k in MODEL_KEYS)} (see section 2). "
+                        "Keep only those, or the network it reads is not the one you trained.")
+    for group, what in ((STANDARDISATION, "input standardisation"), (BATCHNORM, "batch normalization")):
+        present = [k for k in group if k in model]
+        if present and len(present) < len(group):
+            missing = [k for k in group if k not in model]
+            return "keys", (f"model has {', '.join(repr(k) for k in present)} but not "
+                            f"{', '.join(repr(k) for k in missing)}: {what} needs "
+                            f"{', '.join(repr(k) for k in group)} together.")
+    if "mean" in model:
+        for key in STANDARDISATION:
+            a = model[key]
+            if type(a) is not np.ndarray or a.dtype.kind != "f" or a.shape != (PIXELS,):
+                return "shapes", (f'model["{key}"] should be an ndarray of {PIXELS} floats, one per '
+                                  f"pixel, got {_kind(a)}" + (f" of shape {a.shape}" if isinstance(
+                                      a, np.ndarray) else "") + ".")
+        if not np.all(model["std"] > 0):
+            return "std", ('model["std"] holds zeros (or negative values): a pixel that is 0 in '
+                           "every training digit has standard deviation 0, and (x - mean) / std "
+                           "divides by it. Add a small constant (std + 1e-8) or use 1 there.")
+    if "gamma" in model:
+        hidden = [W.shape[1] for W in model["weights"][:-1]]
+        for key in BATCHNORM:
+            arrays = model[key]
+            if not isinstance(arrays, (list, tuple)) or len(arrays) != len(hidden):
+                return "shapes", (f'model["{key}"] should be a list of {len(hidden)} arrays, one per '
+                                  f"hidden layer, got {_kind(arrays)}.")
+            for i, (a, size) in enumerate(zip(arrays, hidden)):
+                if type(a) is not np.ndarray or a.dtype.kind != "f" or a.shape != (size,):
+                    return "shapes", (f'model["{key}"][{i}] should be an ndarray of {size} floats, '
+                                      f"one per unit of hidden layer {i + 1}, got {_kind(a)}"
+                                      + (f" of shape {a.shape}" if isinstance(a, np.ndarray) else "")
+                                      + ".")
+        if any(np.any(v < 0) for v in model["running_var"]):
+            return "std", 'model["running_var"] holds negative values: a variance is never negative.'
     return None
+
+
+def _arrays(model):
+    """(name, array) for every array of a model of the agreed form."""
+    return [(f"{key}[{i}]" if isinstance(model[key], (list, tuple)) else key, a)
+            for key in MODEL_KEYS if key in model
+            for i, a in enumerate(model[key] if isinstance(model[key], (list, tuple)) else [model[key]])]
 
 
 def _note_course_calls(training):
     """A passing run that spent much of its graded time allowance on calls of the course's
     functions gets a printed note (it may fail when graded on a busier machine)."""
-    graded_seconds = training.seconds + REFERENCE_CALL_SECONDS * sum(training.calls.values())
+    graded_seconds = (training.seconds or 0.0) + REFERENCE_CALL_SECONDS * sum(training.calls.values())
     if graded_seconds > TRAINING_SECONDS / 2:
         print(f"Note: this training called the course's functions from earlier lessons "
               f"{sum(training.calls.values())} times. While graded, each call crosses between "
               f"processes, so the run would take about {graded_seconds:.0f} s of the "
               f"{TRAINING_SECONDS:g} s allowed; write those lines into your answer instead.")
+
+
+def _stopped_message(stopped):
+    if stopped.clock == "CPU":
+        return (f"The training run was stopped after {stopped.seconds:g} s of CPU time, the most "
+                "one run may use (the solution needs well under a second; other programs running "
+                "on the machine do not count). Keep the work vectorised (no loop over samples or "
+                "pixels), the network and the number of epochs reasonable, and check that the "
+                "loops end.")
+    return (f"The training run was stopped after {stopped.seconds:g} s of wall-clock time in "
+            "which it used little CPU: it was waiting, not computing (input(), time.sleep, a "
+            "lock?). A training run only computes.")
 
 
 def _error_hint(error):
@@ -438,10 +594,11 @@ def _course_capstone():
 def _same_model(a, b):
     if _form_problem(a) or _form_problem(b):
         return False
-    if [x.shape for x in a["weights"]] != [x.shape for x in b["weights"]]:
+    ours, theirs = _arrays(a), _arrays(b)
+    if [(n, x.shape) for n, x in ours] != [(n, x.shape) for n, x in theirs]:
         return False
-    return all(x.shape == y.shape and np.allclose(x, y, rtol=1e-9, atol=1e-12, equal_nan=True)
-               for key in ("weights", "biases") for x, y in zip(a[key], b[key]))
+    return all(np.allclose(x, y, rtol=1e-9, atol=1e-12, equal_nan=True)
+               for (_, x), (_, y) in zip(ours, theirs))
 
 
 @contextlib.contextmanager
@@ -456,10 +613,12 @@ def _global_random_states_kept():
 
 
 @contextlib.contextmanager
-def _counting_course_calls(fn, calls):
+def _counting_course_calls(fn, calls, uses=()):
     """Count, in ``calls``, the calls ``fn`` makes to the course's functions (helpers.reference),
-    whether it reaches them by a name in its globals or through the module. A grading proxy
-    has no globals, and its calls are not counted (they are timed for real)."""
+    whether it reaches them by a name in its globals or through the module, and to the
+    functions of this lesson it may use (``uses``, such as the student's own train_step: while
+    graded, those names are the course's, in the grader). A grading proxy has no globals, and
+    its calls are not counted (they are timed for real)."""
     namespace = getattr(fn, "__globals__", None)
     if namespace is None:
         yield
@@ -467,6 +626,9 @@ def _counting_course_calls(fn, calls):
     from . import reference
     originals = {n: getattr(reference, n) for n in reference.__all__}
     by_identity = {id(f): n for n, f in originals.items()}
+    for name in uses:  # with _references_for around this, these are the references already
+        if callable(namespace.get(name)):
+            by_identity.setdefault(id(namespace[name]), name)
 
     def counted(name, original):
         def call(*args, **kwargs):

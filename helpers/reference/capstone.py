@@ -5,12 +5,25 @@ The model is plain data, so that it can cross from a grading sandbox as it is an
 of a network with a ReLU after every layer but the last, whose L-th layer gives one score
 (logit) per class. ``W_l`` has shape ``(D_(l-1), D_l)`` with ``D_0 = 64`` pixels and
 ``D_L = 10`` classes; ``b_l`` has shape ``(D_l,)``.
+
+Two optional parts (see :func:`class_scores`), both read by :func:`predict`:
+
+- input standardisation, ``"mean"`` and ``"std"`` of shape ``(D_0,)``: the network reads
+  ``(x - mean) / std`` instead of ``x``;
+- batch normalization in inference mode (lesson 08) after each hidden layer's affine map
+  and before its ReLU: ``"gamma"``, ``"beta"``, ``"running_mean"``, ``"running_var"``,
+  lists of ``L - 1`` arrays, the l-th of shape ``(D_l,)``, with eps = ``BN_EPS``.
 """
 import numpy as np
 
-__all__ = ["train_classifier", "predict"]
+__all__ = ["train_classifier", "predict", "train_step"]
 
 N_CLASSES = 10
+#: The eps of batch normalization in a model (lesson 08's default).
+BN_EPS = 1e-5
+#: The optional parts of a model: input standardisation, and batch normalization.
+STANDARDISATION = ("mean", "std")
+BATCHNORM = ("gamma", "beta", "running_mean", "running_var")
 
 
 def train_classifier(x_train, y_train, rng, hidden=(128,), epochs=20, batch_size=32, lr=1e-2,
@@ -84,15 +97,65 @@ def predict(model, x):
     return np.argmax(class_scores(model, x), axis=1)
 
 
+def train_step(params, m, v, t, x, y, lr=1e-2):
+    """One Adam step on the mean softmax cross-entropy of the batch ``x``, ``y``.
+
+    Parameters
+    ----------
+    params : list of ndarrays
+        ``[W1, b1, W2, b2, ..., WL, bL]`` of a network with a ReLU after every layer but
+        the last (the model is ``{"weights": params[0::2], "biases": params[1::2]}``).
+    m, v : lists of ndarrays
+        Adam's moving averages of the gradient and of its square, one per parameter,
+        of the parameters' shapes (zeros before the first step).
+    t : int
+        This step's number, counted from 1 (Adam's bias correction).
+    x : ndarray of shape (B, D_0)
+    y : ndarray of shape (B,), integer classes
+    lr : float
+        Adam's learning rate (beta1 = 0.9, beta2 = 0.999, eps = 1e-8).
+
+    Returns
+    -------
+    (params, m, v) : new lists of new arrays; the inputs are left unchanged.
+    """
+    weights, biases = params[0::2], params[1::2]
+    dweights = [np.empty_like(W) for W in weights]
+    dbiases = [np.empty_like(b) for b in biases]
+    _gradients(weights, biases, x, y, dweights, dbiases)
+    grads = [g for pair in zip(dweights, dbiases) for g in pair]  # params' order
+    new_params, new_m, new_v = [], [], []
+    for p, g, m_p, v_p in zip(params, grads, m, v):
+        m_p = 0.9 * m_p + (1 - 0.9) * g
+        v_p = 0.999 * v_p + (1 - 0.999) * g ** 2
+        m_hat, v_hat = m_p / (1 - 0.9 ** t), v_p / (1 - 0.999 ** t)
+        new_params.append(p - lr * m_hat / (np.sqrt(v_hat) + 1e-8))
+        new_m.append(m_p)
+        new_v.append(v_p)
+    return new_params, new_m, new_v
+
+
 # --- for the lesson's plots, widget and checks (not graded) ---------------------------------
 
 def class_scores(model, x):
-    """The network's scores (logits), shape (N, C): ReLU after every layer but the last."""
+    """The network's scores (logits), shape (N, C): ReLU after every layer but the last.
+
+    With ``"mean"`` and ``"std"`` the network reads the standardised inputs
+    ``(x - mean) / std``; with ``"gamma"``, ``"beta"``, ``"running_mean"`` and
+    ``"running_var"`` (one array per hidden layer) each hidden layer's ``z = a W + b`` is
+    batch-normalised in inference mode, ``gamma (z - running_mean) / sqrt(running_var +
+    eps) + beta``, before its ReLU."""
     a = x
+    if "mean" in model:
+        a = (a - model["mean"]) / model["std"]
+    batchnorm = "gamma" in model
     layers = list(zip(model["weights"], model["biases"]))
     for layer, (W, b) in enumerate(layers):
         a = a @ W + b
         if layer < len(layers) - 1:
+            if batchnorm:
+                a = (model["gamma"][layer] * (a - model["running_mean"][layer])
+                     / np.sqrt(model["running_var"][layer] + BN_EPS) + model["beta"][layer])
             a = np.maximum(a, 0.0)
     return a
 

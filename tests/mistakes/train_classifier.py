@@ -520,3 +520,158 @@ def course_he_init(x_train, y_train, rng):
                 params[i] = params[i] - 0.01 * m_hat / (np.sqrt(v_hat) + 1e-8)
     W1, b1, W2, b2 = params
     return {"weights": [W1, W2], "biases": [b1, b2]}
+
+
+@mistake("the images and the labels were shuffled with two different orders (two calls of "
+         "rng.permutation), so every image is trained with a random label and the network "
+         "learns nothing (accuracy at chance). Draw one order and index both with it: "
+         "order = rng.permutation(n); x_train[order], y_train[order].")
+def labels_shuffled_apart(x_train, y_train, rng):
+    n, d = x_train.shape
+    params = [rng.normal(0.0, np.sqrt(2 / d), size=(d, 128)), np.zeros(128),
+              rng.normal(0.0, np.sqrt(2 / 128), size=(128, 10)), np.zeros(10)]
+    m = [np.zeros_like(p) for p in params]
+    v = [np.zeros_like(p) for p in params]
+    t = 0
+    for epoch in range(20):
+        xs = x_train[rng.permutation(n)]
+        ys = y_train[rng.permutation(n)]
+        for start in range(0, n, 32):
+            xb, yb = xs[start:start + 32], ys[start:start + 32]
+            W1, b1, W2, b2 = params
+            z1 = xb @ W1 + b1
+            h = np.maximum(z1, 0.0)
+            scores = h @ W2 + b2
+            p = np.exp(scores - scores.max(axis=1, keepdims=True))
+            p /= p.sum(axis=1, keepdims=True)
+            p[np.arange(len(yb)), yb] -= 1.0
+            dscores = p / len(yb)
+            dz1 = (dscores @ W2.T) * (z1 > 0)
+            grads = [xb.T @ dz1, dz1.sum(axis=0), h.T @ dscores, dscores.sum(axis=0)]
+            t += 1
+            for i, g in enumerate(grads):
+                m[i] = 0.9 * m[i] + 0.1 * g
+                v[i] = 0.999 * v[i] + 0.001 * g ** 2
+                m_hat, v_hat = m[i] / (1 - 0.9 ** t), v[i] / (1 - 0.999 ** t)
+                params[i] = params[i] - 0.01 * m_hat / (np.sqrt(v_hat) + 1e-8)
+    W1, b1, W2, b2 = params
+    return {"weights": [W1, W2], "biases": [b1, b2]}
+
+
+@mistake("Adam's learning rate is too large (0.1): the steps overshoot, so the network does "
+         "not even fit its training digits well (96 to 98% of them) and its validation "
+         "accuracy falls short. That is not overfitting; a learning rate of 0.01 suits Adam here.")
+def learning_rate_too_large(x_train, y_train, rng):
+    n, d = x_train.shape
+    params = [rng.normal(0.0, np.sqrt(2 / d), size=(d, 128)), np.zeros(128),
+              rng.normal(0.0, np.sqrt(2 / 128), size=(128, 10)), np.zeros(10)]
+    m = [np.zeros_like(p) for p in params]
+    v = [np.zeros_like(p) for p in params]
+    t = 0
+    for epoch in range(20):
+        order = rng.permutation(n)
+        for start in range(0, n, 32):
+            rows = order[start:start + 32]
+            xb, yb = x_train[rows], y_train[rows]
+            W1, b1, W2, b2 = params
+            z1 = xb @ W1 + b1
+            h = np.maximum(z1, 0.0)
+            scores = h @ W2 + b2
+            p = np.exp(scores - scores.max(axis=1, keepdims=True))
+            p /= p.sum(axis=1, keepdims=True)
+            p[np.arange(len(yb)), yb] -= 1.0
+            dscores = p / len(yb)
+            dz1 = (dscores @ W2.T) * (z1 > 0)
+            grads = [xb.T @ dz1, dz1.sum(axis=0), h.T @ dscores, dscores.sum(axis=0)]
+            t += 1
+            for i, g in enumerate(grads):
+                m[i] = 0.9 * m[i] + 0.1 * g
+                v[i] = 0.999 * v[i] + 0.001 * g ** 2
+                m_hat, v_hat = m[i] / (1 - 0.9 ** t), v[i] / (1 - 0.999 ** t)
+                params[i] = params[i] - 0.1 * m_hat / (np.sqrt(v_hat) + 1e-8)
+    W1, b1, W2, b2 = params
+    return {"weights": [W1, W2], "biases": [b1, b2]}
+
+
+@alternative("the inputs standardised with the training digits' mean and standard deviation "
+             "per pixel (1 where a pixel never varies), stored in the model as \"mean\" and "
+             "\"std\" for predict to apply.")
+def standardised_inputs(x_train, y_train, rng):
+    n, d = x_train.shape
+    mean, std = x_train.mean(axis=0), x_train.std(axis=0)
+    std = np.where(std > 0, std, 1.0)  # the corner pixels are 0 in every digit
+    xs_all = (x_train - mean) / std
+    params = [rng.normal(0.0, np.sqrt(2 / d), size=(d, 128)), np.zeros(128),
+              rng.normal(0.0, np.sqrt(2 / 128), size=(128, 10)), np.zeros(10)]
+    m = [np.zeros_like(p) for p in params]
+    v = [np.zeros_like(p) for p in params]
+    t = 0
+    for epoch in range(20):
+        order = rng.permutation(n)
+        for start in range(0, n, 32):
+            rows = order[start:start + 32]
+            xb, yb = xs_all[rows], y_train[rows]
+            W1, b1, W2, b2 = params
+            z1 = xb @ W1 + b1
+            h = np.maximum(z1, 0.0)
+            scores = h @ W2 + b2
+            p = np.exp(scores - scores.max(axis=1, keepdims=True))
+            p /= p.sum(axis=1, keepdims=True)
+            p[np.arange(len(yb)), yb] -= 1.0
+            dscores = p / len(yb)
+            dz1 = (dscores @ W2.T) * (z1 > 0)
+            grads = [xb.T @ dz1, dz1.sum(axis=0), h.T @ dscores, dscores.sum(axis=0)]
+            t += 1
+            for i, g in enumerate(grads):
+                m[i] = 0.9 * m[i] + 0.1 * g
+                v[i] = 0.999 * v[i] + 0.001 * g ** 2
+                m_hat, v_hat = m[i] / (1 - 0.9 ** t), v[i] / (1 - 0.999 ** t)
+                params[i] = params[i] - 0.003 * m_hat / (np.sqrt(v_hat) + 1e-8)
+    W1, b1, W2, b2 = params
+    return {"weights": [W1, W2], "biases": [b1, b2], "mean": mean, "std": std}
+
+
+@alternative("batch normalization before the ReLU while training (lesson 08), kept in the model "
+             "as gamma, beta and the running statistics, which predict uses in inference mode.")
+def batchnorm_in_model(x_train, y_train, rng):
+    n, d = x_train.shape
+    W1, b1 = rng.normal(0.0, np.sqrt(2 / d), size=(d, 128)), np.zeros(128)
+    W2, b2 = rng.normal(0.0, np.sqrt(2 / 128), size=(128, 10)), np.zeros(10)
+    gamma, beta = np.ones(128), np.zeros(128)
+    running_mean, running_var = np.zeros(128), np.ones(128)
+    params = [W1, b1, gamma, beta, W2, b2]
+    m = [np.zeros_like(p) for p in params]
+    v = [np.zeros_like(p) for p in params]
+    t, eps = 0, 1e-5
+    for epoch in range(20):
+        order = rng.permutation(n)
+        for start in range(0, n, 32):
+            rows = order[start:start + 32]
+            xb, yb = x_train[rows], y_train[rows]
+            W1, b1, gamma, beta, W2, b2 = params
+            z = xb @ W1 + b1
+            mean, var = z.mean(axis=0), z.var(axis=0)
+            running_mean = 0.9 * running_mean + 0.1 * mean
+            running_var = 0.9 * running_var + 0.1 * var
+            z_hat = (z - mean) / np.sqrt(var + eps)
+            u = gamma * z_hat + beta
+            h = np.maximum(u, 0.0)
+            scores = h @ W2 + b2
+            p = np.exp(scores - scores.max(axis=1, keepdims=True))
+            p /= p.sum(axis=1, keepdims=True)
+            p[np.arange(len(yb)), yb] -= 1.0
+            dscores = p / len(yb)
+            du = (dscores @ W2.T) * (u > 0)
+            dz_hat = du * gamma
+            dz = (dz_hat - dz_hat.mean(axis=0) - z_hat * (dz_hat * z_hat).mean(axis=0)) / np.sqrt(var + eps)
+            grads = [xb.T @ dz, dz.sum(axis=0), (du * z_hat).sum(axis=0), du.sum(axis=0),
+                     h.T @ dscores, dscores.sum(axis=0)]
+            t += 1
+            for i, g in enumerate(grads):
+                m[i] = 0.9 * m[i] + 0.1 * g
+                v[i] = 0.999 * v[i] + 0.001 * g ** 2
+                m_hat, v_hat = m[i] / (1 - 0.9 ** t), v[i] / (1 - 0.999 ** t)
+                params[i] = params[i] - 0.01 * m_hat / (np.sqrt(v_hat) + 1e-8)
+    W1, b1, gamma, beta, W2, b2 = params
+    return {"weights": [W1, W2], "biases": [b1, b2], "gamma": [gamma], "beta": [beta],
+            "running_mean": [running_mean], "running_var": [running_var]}
