@@ -71,8 +71,8 @@ from helpers.widgets.losses import probability_explorer
 # %% [markdown] nbgrader={"grade": false, "grade_id": "averaging", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ### Averaged, not summed
 #
-# Every loss in this course is the **mean** over the batch of the loss of each sample. One
-# of the seed articles writes its cross-entropy as
+# Every loss in this course is the **mean** over the batch of the loss of each sample. A
+# cross-entropy often met in tutorials and blog posts is written as
 #
 # ```python
 # def cross_entropy(y_true, y_pred):
@@ -443,8 +443,8 @@ probability_explorer(p=0.1)
 # $$
 #
 # The labels are **integers**: `y[n]` is the class of sample `n`, a number from 0 to
-# $C - 1$, so `y` has shape $(N,)$. (The seed article's `y_true` is a **one-hot** row
-# instead, all zeros but a 1 at the true class; `np.eye(C)[y]` turns integer labels into
+# $C - 1$, so `y` has shape $(N,)$. (The `cross_entropy` of section 1 takes a **one-hot**
+# row `y_true` instead, all zeros but a 1 at the true class; `np.eye(C)[y]` turns integer labels into
 # one-hot rows of shape $(N, C)$ if you ever need them.) The loss of sample $n$ is again
 # minus the log of the probability given to what happened:
 #
@@ -488,6 +488,8 @@ print("log-softmax:    ", shifted_demo - np.log(np.exp(shifted_demo).sum(axis=1,
 # \frac{\partial L}{\partial z} = \frac{1}{N}\bigl(\mathrm{softmax}(z) - \text{onehot}(y)\bigr),
 # $$
 #
+# where $[P]$, for a statement $P$, is 1 if $P$ is true and 0 if it is false (the
+# *Iverson bracket*): $[k = y_n]$ is entry $k$ of the one-hot row of label $y_n$. The gradient is
 # probabilities minus one-hot labels, divided by $N$ for the mean: the same "prediction
 # minus truth" as the binary case, with no vanishing factor. In NumPy, row `n`'s entry for
 # its label is `a[np.arange(N), y]` (`a[:, y]` would be something else: try it).
@@ -499,6 +501,11 @@ print("log-softmax:    ", shifted_demo - np.log(np.exp(shifted_demo).sum(axis=1,
 # $-\log 0.6 \approx 0.511$ and $-\log 0.5 \approx 0.693$, so $L \approx 0.602$, and the
 # gradient is
 # $\frac{1}{2}\begin{pmatrix} 0.2 & -0.4 & 0.2 \\ -0.5 & 0.25 & 0.25 \end{pmatrix}$.
+# The test below adds 1000 to every logit of the first row. That changes nothing, since a
+# row's softmax does not change when all its logits move by the same amount, but it
+# catches two slips: `np.exp(1000)` overflows to `inf`, and subtracting the maximum of the
+# whole array (about 1001.1) instead of each row's sends every exponential of the second
+# row to 0, and its log to $-\infty$.
 #
 # **Exercise 3 (4 points).** Write `softmax_cross_entropy(logits, y)`, returning
 # `(loss, dlogits)`. Use log-softmax for the loss; it must be exact, with no warning, for
@@ -530,6 +537,7 @@ def softmax_cross_entropy(logits, y):
 from helpers.check import check_example
 
 logits = np.log(np.array([[1.0, 3.0, 1.0], [2.0, 1.0, 1.0]]))  # softmax rows (0.2, 0.6, 0.2), (0.5, 0.25, 0.25)
+logits[0] += 1000.0  # the same softmax; the first row's maximum is far above the second row's
 y = np.array([1, 0])
 check_example("softmax_cross_entropy", softmax_cross_entropy, (logits, y),
               expected=((-np.log(0.6) - np.log(0.5)) / 2,
@@ -614,6 +622,14 @@ show(margin_losses(margin=1.0))
 # So $L = (3 + 0.5)/2 = 1.75$, and the gradient is
 # $\frac{1}{2}\begin{pmatrix} -2 & 1 & 0 & 1 \\ 0 & -1 & 1 & 0 \end{pmatrix}$.
 #
+# The same scores with $\Delta = 0$ (each score only has to beat the others): row 0's terms
+# become $1.5$, $-3$ and $-0.5$, one active, and row 1's $-4$, $-0.5$ and $-3$, none active,
+# so $L = 1.5 / 2 = 0.75$ and the gradient is
+# $\frac{1}{2}\begin{pmatrix} -1 & 1 & 0 & 0 \\ 0 & 0 & 0 & 0 \end{pmatrix}$. A loss that
+# sums over every $j$, the correct class included, and then subtracts that class's term
+# as if it were always $\Delta$ and always active gets the loss right but this gradient
+# wrong: with $\Delta = 0$ that term is $\max(0, 0) = 0$, not active.
+#
 # **Exercise 4 (4 points).** Write `hinge_loss(scores, y, margin=1.0)`, returning
 # `(loss, dscores)`. Use the `margin` argument: the tests also call it with other margins.
 
@@ -647,6 +663,9 @@ scores = np.array([[2.0, 3.5, -1.0, 1.5], [0.0, 4.0, 3.5, 1.0]])
 y = np.array([0, 1])
 check_example("hinge_loss", hinge_loss, (scores, y),
               expected=(1.75, np.array([[-2.0, 1.0, 0.0, 1.0], [0.0, -1.0, 1.0, 0.0]]) / 2))
+# margin 0: row 0's terms are 1.5, -3, -0.5 (one active), row 1's -4, -0.5, -3 (none)
+check_example("hinge_loss", hinge_loss, (scores, y), kwargs={"margin": 0.0},
+              expected=(0.75, np.array([[-1.0, 1.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0]]) / 2))
 print("hinge_loss: the worked example passes.")
 
 # %% nbgrader={"grade": true, "grade_id": "test_hinge_loss_more", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
@@ -706,7 +725,7 @@ for name, (loss_of, point) in checks.items():
 # - Regression: mean squared error, gradient $\frac{2}{n}(\hat y - t)$. Two classes:
 #   binary cross-entropy on a sigmoid. Many classes: softmax cross-entropy, or the hinge
 #   loss when only the ranking of scores matters.
-# - Averaging over the batch (not summing, as seed 002's `cross_entropy` does) keeps the
+# - Averaging over the batch (not summing, as section 1's `cross_entropy` does) keeps the
 #   gradient's size independent of the batch size, so one learning rate fits all batch
 #   sizes.
 # - With a sigmoid or softmax output, cross-entropy's gradient with respect to the

@@ -54,34 +54,34 @@ from helpers.widgets.optimizers import optimizer_race
 #
 # The step size $\eta$ (the Greek letter eta; `lr` in code) is the **learning rate**. How
 # large may it be? The simplest loss of all answers that exactly. Take the parabola
-# $f(w) = \frac{L}{2} w^2$, whose minimum is at $w = 0$ and whose curvature (second
-# derivative) is $f''(w) = L$. Its gradient is $L w$, so one step gives
+# $f(w) = \frac{\lambda}{2} w^2$, whose minimum is at $w = 0$ and whose curvature (second
+# derivative) is $f''(w) = \lambda$. Its gradient is $\lambda w$, so one step gives
 #
 # $$
-# w_{k+1} = w_k - \eta L w_k = (1 - \eta L)\, w_k,
-# \qquad\text{hence}\qquad w_k = (1 - \eta L)^k \, w_0 .
+# w_{k+1} = w_k - \eta \lambda w_k = (1 - \eta \lambda)\, w_k,
+# \qquad\text{hence}\qquad w_k = (1 - \eta \lambda)^k \, w_0 .
 # $$
 #
-# Every step multiplies the distance to the minimum by the same factor $1 - \eta L$. The
-# distance shrinks to 0 when $|1 - \eta L| < 1$, that is when
+# Every step multiplies the distance to the minimum by the same factor $1 - \eta \lambda$. The
+# distance shrinks to 0 when $|1 - \eta \lambda| < 1$, that is when
 #
 # $$
-# 0 < \eta < \frac{2}{L}.
+# 0 < \eta < \frac{2}{\lambda}.
 # $$
 #
-# With $L = 4$ (so $2/L = 0.5$) and $w_0 = 1$, four learning rates show the four things
+# With $\lambda = 4$ (so $2/\lambda = 0.5$) and $w_0 = 1$, four learning rates show the four things
 # that can happen:
 #
 # | $\eta$ | factor $1 - 4\eta$ | $w_0, w_1, w_2, w_3$ | |
 # |---|---|---|---|
 # | 0.05 | 0.8 | 1, 0.8, 0.64, 0.512 | converges, slowly: it crawls |
-# | 0.25 | 0 | 1, 0, 0, 0 | lands on the minimum in one step ($\eta = 1/L$) |
+# | 0.25 | 0 | 1, 0, 0, 0 | lands on the minimum in one step ($\eta = 1/\lambda$) |
 # | 0.45 | −0.8 | 1, −0.8, 0.64, −0.512 | jumps over the minimum each time, but converges |
 # | 0.55 | −1.2 | 1, −1.2, 1.44, −1.728 | overshoots further each time: **diverges** |
 #
 # A loss with many weights curves differently in different directions (the curvatures
 # are the eigenvalues of its Hessian, the matrix of second derivatives). Near a minimum,
-# gradient descent is stable only if $\eta < 2/L$ for the **largest** curvature $L$.
+# gradient descent is stable only if $\eta < 2/\lambda$ for the **largest** curvature $\lambda$.
 #
 # The plot shows the runs for $\eta = 0.05, 0.2, 0.45, 0.55$ (0.2 rather than 0.25, so
 # that there is something to see): on the left the first steps on the parabola, on the
@@ -94,8 +94,8 @@ show(learning_rates(curvature=4.0, lrs=[0.05, 0.2, 0.45, 0.55], w0=1.0, steps=20
 # %% [markdown] nbgrader={"grade": false, "grade_id": "misconception", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ### A misconception: "a larger learning rate learns faster"
 #
-# Only up to a point. Raising $\eta$ speeds gradient descent up until $\eta = 1/L$; beyond
-# it the steps overshoot, and beyond $2/L$ every step makes things worse: the loss grows
+# Only up to a point. Raising $\eta$ speeds gradient descent up until $\eta = 1/\lambda$; beyond
+# it the steps overshoot, and beyond $2/\lambda$ every step makes things worse: the loss grows
 # without bound, and in a real network soon turns into `inf` and `nan`. When a training
 # loss shoots up, the first suspect is a learning rate above the stability limit.
 #
@@ -452,13 +452,17 @@ print("momentum_step: momentum = 0 passes.")
 # A case to check by hand, with the defaults: choose the old cache equal to $g^2$, so that
 # it stays the same and each step is $\pm\eta = \pm 0.01$. With
 # $w = \begin{pmatrix} 1 & 2 & 3 \\ 4 & 5 & 6 \end{pmatrix}$,
-# $\nabla w = \begin{pmatrix} 1 & -2 & 0 \\ 10 & 0.5 & -1 \end{pmatrix}$,
-# $c = \begin{pmatrix} 1 & 4 & 0 \\ 0 & 0.25 & 1 \end{pmatrix}$, the new cache is
-# $\begin{pmatrix} 1 & 4 & 0 \\ 1 & 0.25 & 1 \end{pmatrix}$ and the new weights are
-# $\begin{pmatrix} 0.99 & 2.01 & 3 \\ 3.9 & 4.99 & 6.01 \end{pmatrix}$. Two entries are
+# $\nabla w = \begin{pmatrix} 1 & -2 & 0 \\ 10 & 3 \cdot 10^{-8} & -1 \end{pmatrix}$,
+# $c = \begin{pmatrix} 1 & 4 & 0 \\ 0 & 9 \cdot 10^{-16} & 1 \end{pmatrix}$, the new cache is
+# $\begin{pmatrix} 1 & 4 & 0 \\ 1 & 9 \cdot 10^{-16} & 1 \end{pmatrix}$ and the new weights are
+# $\begin{pmatrix} 0.99 & 2.01 & 3 \\ 3.9 & 4.9925 & 6.01 \end{pmatrix}$. Three entries are
 # special: the third of the first row has never had a gradient (here $\epsilon$ saves
-# you from $0/0$), and the first of the second row starts from an empty cache and takes
-# the ten-fold first step, $0.1$.
+# you from $0/0$); the first of the second row starts from an empty cache and takes
+# the ten-fold first step, $0.1$; and the second of the second row has a gradient so
+# small, $3 \cdot 10^{-8}$, that $\epsilon = 10^{-8}$ is no longer negligible beside
+# $\sqrt{c} = 3 \cdot 10^{-8}$: its step is $0.01 \cdot \frac{3 \cdot 10^{-8}}{3 \cdot
+# 10^{-8} + 10^{-8}} = 0.0075$. (With $\epsilon$ inside the square root it would be
+# $0.01 \cdot 3 \cdot 10^{-8} / \sqrt{9 \cdot 10^{-16} + 10^{-8}} \approx 3 \cdot 10^{-6}$.)
 
 # %% nbgrader={"grade": false, "grade_id": "rmsprop_step", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def rmsprop_step(w, dw, cache, lr=1e-2, decay=0.99, eps=1e-8):
@@ -481,12 +485,15 @@ def rmsprop_step(w, dw, cache, lr=1e-2, decay=0.99, eps=1e-8):
 # %% nbgrader={"grade": true, "grade_id": "test_rmsprop_step", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 from helpers.check import check_example
 
+# The worked example: the old cache is dw ** 2 except at [1, 0] (empty: a first step of
+# 0.01 * 10 / sqrt(0.01 * 100) = 0.1), so each step is lr = 0.01 against the gradient's
+# sign, except where eps matters: at [1, 1], 0.01 * 3e-8 / (sqrt(9e-16) + 1e-8) = 0.0075.
 w = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
-dw = np.array([[1.0, -2.0, 0.0], [10.0, 0.5, -1.0]])
-cache = np.array([[1.0, 4.0, 0.0], [0.0, 0.25, 1.0]])
+dw = np.array([[1.0, -2.0, 0.0], [10.0, 3e-8, -1.0]])
+cache = np.array([[1.0, 4.0, 0.0], [0.0, 9e-16, 1.0]])
 check_example("rmsprop_step", rmsprop_step, (w, dw, cache),
-              expected=(np.array([[0.99, 2.01, 3.0], [3.9, 4.99, 6.01]]),
-                        np.array([[1.0, 4.0, 0.0], [1.0, 0.25, 1.0]])))
+              expected=(np.array([[0.99, 2.01, 3.0], [3.9, 4.9925, 6.01]]),
+                        np.array([[1.0, 4.0, 0.0], [1.0, 9e-16, 1.0]])))
 print("rmsprop_step: the worked example passes.")
 
 # %% nbgrader={"grade": true, "grade_id": "test_rmsprop_step_more", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
@@ -589,11 +596,14 @@ show(bias_correction(gradients, beta1=0.9, beta2=0.999))
 # $\hat v_t$: the correction depends on $t$ and is worked out afresh at every step.
 #
 # A case to check by hand: the first step ($t = 1$, $m = v = 0$) with the defaults moves
-# each coordinate by $0.001$ against the sign of its gradient, or not at all where the
-# gradient is 0. With $w = \begin{pmatrix} 1 & 2 & 3 \\ -1 & 0.5 & 0.25 \end{pmatrix}$ and
-# $\nabla w = \begin{pmatrix} 2 & -0.5 & 1000 \\ 0 & 8 & -1 \end{pmatrix}$: new
-# $w = \begin{pmatrix} 0.999 & 2.001 & 2.999 \\ -1 & 0.499 & 0.251 \end{pmatrix}$,
-# $m = 0.1\,\nabla w$ and $v = 0.001\,\nabla w^2$ (elementwise).
+# each coordinate by $\eta\, |g| / (|g| + \epsilon)$ against the sign of its gradient $g$:
+# $0.001$ for any gradient much larger than $\epsilon = 10^{-8}$, nothing where the
+# gradient is 0, and less for a gradient as small as $\epsilon$. With
+# $w = \begin{pmatrix} 1 & 2 & 3 \\ -1 & 0.5 & 0.25 \end{pmatrix}$ and
+# $\nabla w = \begin{pmatrix} 2 & -0.5 & 1000 \\ 0 & 3 \cdot 10^{-8} & -1 \end{pmatrix}$: new
+# $w = \begin{pmatrix} 0.999 & 2.001 & 2.999 \\ -1 & 0.49925 & 0.251 \end{pmatrix}$
+# (the tiny gradient moves by $0.001 \cdot \frac{3 \cdot 10^{-8}}{3 \cdot 10^{-8} + 10^{-8}}
+# = 0.00075$), $m = 0.1\,\nabla w$ and $v = 0.001\,\nabla w^2$ (elementwise).
 
 # %% nbgrader={"grade": false, "grade_id": "adam_step", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def adam_step(w, dw, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
@@ -618,14 +628,17 @@ def adam_step(w, dw, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
 # %% nbgrader={"grade": true, "grade_id": "test_adam_step", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
 from helpers.check import check_example
 
+# The first step: m_hat = dw and v_hat = dw ** 2, so each coordinate moves by
+# lr * |g| / (|g| + eps): lr = 0.001 (to 8 digits) for the ordinary gradients, 0 for g = 0,
+# and 0.001 * 3e-8 / (3e-8 + 1e-8) = 0.00075 for g = 3e-8. m = 0.1 dw, v = 0.001 dw ** 2.
 w = np.array([[1.0, 2.0, 3.0], [-1.0, 0.5, 0.25]])
-dw = np.array([[2.0, -0.5, 1000.0], [0.0, 8.0, -1.0]])
+dw = np.array([[2.0, -0.5, 1000.0], [0.0, 3e-8, -1.0]])
 zeros = np.zeros((2, 3))
 check_example("adam_step", adam_step, (w, dw, zeros, zeros, 1),
-              expected=(np.array([[0.999, 2.001, 2.999], [-1.0, 0.499, 0.251]]),
-                        np.array([[0.2, -0.05, 100.0], [0.0, 0.8, -0.1]]),
-                        np.array([[0.004, 0.00025, 1000.0], [0.0, 0.064, 0.001]])))
-print("adam_step: the first step moves every coordinate by lr (or 0), whatever its gradient.")
+              expected=(np.array([[0.999, 2.001, 2.999], [-1.0, 0.49925, 0.251]]),
+                        np.array([[0.2, -0.05, 100.0], [0.0, 3e-9, -0.1]]),
+                        np.array([[0.004, 0.00025, 1000.0], [0.0, 9e-19, 0.001]])))
+print("adam_step: the first step moves every coordinate by about lr (or 0), and less where eps matters.")
 
 # %% nbgrader={"grade": true, "grade_id": "test_adam_step_more", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
 from helpers.check import check_example
@@ -836,7 +849,7 @@ show(network_comparison(losses, regions, x_moons, y_moons, extent=(-2.5, 2.5)))
 # ## Summary
 #
 # - Gradient descent, $w \leftarrow w - \eta \nabla f(w)$, is stable only for
-#   $\eta < 2/L$, $L$ the largest curvature; too small crawls, too large diverges. When
+#   $\eta < 2/\lambda$, $\lambda$ the largest curvature; too small crawls, too large diverges. When
 #   curvatures differ a lot (a large condition number), the flat directions crawl.
 # - Mini-batch gradients are unbiased but noisy estimates: the noise falls like
 #   $1/\sqrt{B}$ while the cost grows like $B$. The update rule stays the same.

@@ -113,17 +113,21 @@ from helpers.widgets.batchnorm import batchnorm_explorer
 #
 # ### Worked example
 #
-# A batch of $N = 4$ examples with $D = 3$ features:
+# A batch of $N = 4$ examples with $D = 3$ features, the third one around a million with
+# a small spread (a price in cents, say):
 #
 # $$
-# x = \begin{pmatrix} 1 & 4 & 9.5 \\ 7 & 0 & 10.5 \\ 7 & 4 & 10.5 \\ 9 & 0 & 9.5 \end{pmatrix},
-# \qquad \mu = (6,\; 2,\; 10).
+# x = \begin{pmatrix} 1 & 4 & 999999.8 \\ 7 & 0 & 1000000.2 \\ 7 & 4 & 1000000.2 \\ 9 & 0 & 999999.8 \end{pmatrix},
+# \qquad \mu = (6,\; 2,\; 10^6).
 # $$
 #
 # The deviations from the mean in column 1 are $(-5, 1, 1, 3)$, so
 # $\sigma_1^2 = \frac{25 + 1 + 1 + 9}{4} = 9$; column 2 gives $(2, -2, 2, -2)$ and
-# $\sigma_2^2 = 4$; column 3 gives $(-0.5, 0.5, 0.5, -0.5)$ and $\sigma_3^2 = 0.25$.
-# Ignoring $\varepsilon$ for a moment, the standard deviations are $(3, 2, 0.5)$ and
+# $\sigma_2^2 = 4$; column 3 gives $(-0.2, 0.2, 0.2, -0.2)$ and $\sigma_3^2 = 0.04$.
+# (Computed as $\overline{x^2} - \mu^2$, column 3's variance comes out as $0.0400390625$
+# in float64: $x^2 \approx 10^{12}$ is stored to about $10^{-4}$, and the subtraction
+# keeps only that error's worth of digits.)
+# Ignoring $\varepsilon$ for a moment, the standard deviations are $(3, 2, 0.2)$ and
 #
 # $$
 # \hat{x} \approx \begin{pmatrix} -5/3 & 1 & -1 \\ 1/3 & -1 & 1 \\ 1/3 & 1 & 1 \\ 1 & -1 & -1 \end{pmatrix}.
@@ -134,9 +138,9 @@ from helpers.widgets.batchnorm import batchnorm_explorer
 # $\beta = (1, 0, -1)$, the first row of the output is
 # $(3 \cdot (-5/3) + 1,\; 2 \cdot 1 + 0,\; 0.5 \cdot (-1) - 1) = (-4, 2, -1.5)$. With
 # $\varepsilon = 10^{-5}$ every $\hat{x}$ is a little smaller, by the factor
-# $\sqrt{\sigma_d^2 / (\sigma_d^2 + \varepsilon)}$: for column 3 that is $1 - 2 \times
-# 10^{-5}$. Small, but the tests compare to about 7 significant digits, so they notice it,
-# and they notice whether $\varepsilon$ went inside the square root.
+# $\sqrt{\sigma_d^2 / (\sigma_d^2 + \varepsilon)}$: for column 3 that is about
+# $1 - 1.25 \times 10^{-4}$. Small, but the tests compare to about 7 significant digits, so
+# they notice it, and they notice whether $\varepsilon$ went inside the square root.
 #
 # **Exercise 1 (4 points).** Write `batchnorm_forward(x, gamma, beta, eps=1e-5)`. Return
 # the pair `(out, cache)`: `cache` holds whatever your `batchnorm_backward` (exercise 2)
@@ -172,10 +176,12 @@ from helpers.contracts.batchnorm import out_only
 
 # Only out is compared (the cache is yours): out_only(batchnorm_forward) calls your
 # function and returns its out, which the messages call batchnorm_forward_out.
-x = np.array([[1.0, 4.0, 9.5], [7.0, 0.0, 10.5], [7.0, 4.0, 10.5], [9.0, 0.0, 9.5]])
+# Column 3 is a feature around a million: a variance computed as mean(x**2) - mean(x)**2
+# loses its digits there (0.0400390625 instead of 0.04).
+x = np.array([[1.0, 4.0, 999999.8], [7.0, 0.0, 1000000.2], [7.0, 4.0, 1000000.2], [9.0, 0.0, 999999.8]])
 gamma = np.array([3.0, 2.0, 0.5])
 beta = np.array([1.0, 0.0, -1.0])
-var = np.array([9.0, 4.0, 0.25])  # the column variances worked out above
+var = np.array([9.0, 4.0, 0.04])  # the column variances worked out above
 # x_hat as worked out above, shrunk by sqrt(var / (var + eps)) for eps = 1e-5:
 x_hat = np.array([[-5 / 3, 1, -1], [1 / 3, -1, 1], [1 / 3, 1, 1], [1, -1, -1]]) * np.sqrt(var / (var + 1e-5))
 check_example("batchnorm_forward_out", out_only(batchnorm_forward), (x, gamma, beta),
@@ -302,10 +308,17 @@ show(before_and_after(patients, normalised, labels=("patients: age, cholesterol"
 # $\frac{1}{s}$ is the `inv_std` your forward pass can keep in its cache. Dividing the
 # bracket by $N$ shows what it means: $g_n - \operatorname{mean}(g) - \hat{x}_n
 # \operatorname{mean}(g \hat{x})$ is $g$ with two parts removed, the part that is the
-# same for every row and the part proportional to $\hat{x}$. Those are exactly the
-# changes normalization undoes: adding the same number to every $x_n$ (the mean absorbs
-# it) or stretching the deviations (the standard deviation absorbs it) leaves $\hat{x}$
-# unchanged, so no gradient can push $x$ in those directions.
+# same for every row and the part proportional to $\hat{x}$. Those are the changes
+# normalization undoes: adding the same number to every $x_n$ (the mean absorbs it) or,
+# when $\varepsilon = 0$, stretching the deviations (the standard deviation absorbs it)
+# leaves $\hat{x}$ unchanged, so no gradient can push $x$ in those directions. The first
+# holds for any $\varepsilon$: $\sum_n \frac{\partial L}{\partial x_n} = 0$. The
+# second is exact only for $\varepsilon = 0$. With $\varepsilon > 0$, stretching the
+# deviations does change $\hat{x} = (x - \mu)/\sqrt{\sigma^2 + \varepsilon}$ a little,
+# since $\varepsilon$ does not stretch with them, and the formula removes slightly less than
+# $g$'s whole part along $\hat{x}$ (whose mean square is $\sigma^2 / (\sigma^2 +
+# \varepsilon)$, just below 1): $\sum_n \frac{\partial L}{\partial x_n} (x_n - \mu) =
+# \frac{\varepsilon}{\sigma^2 + \varepsilon} \sum_n g_n \hat{x}_n$, small but not 0.
 #
 # ### Worked example
 #
@@ -606,8 +619,9 @@ check_example("update_running_stats", update_running_stats,
               (np.array([4.0, -2.0, 0.0]), np.array([2.0, 8.0, 4.0]), np.array([[8.0, 2.0, 1.0]])),
               kwargs={"momentum": 0.75},
               expected=(np.array([5.0, -1.0, 0.25]), np.array([1.5, 6.0, 3.0])))
-# The hidden tests below run when your notebook is graded: random batches, and the
-# extreme momenta 0 (keep only the batch) and 1 (keep only the old values).
+# The hidden tests below run when your notebook is graded: random batches, the extreme
+# momenta 0 (keep only the batch) and 1 (keep only the old values), and features with a
+# large mean.
 ### BEGIN HIDDEN TESTS
 from helpers.check import check_reference
 
@@ -618,6 +632,10 @@ for n, d, momentum in [(6, 3, 0.9), (2, 5, 0.99), (9, 1, 0.5), (4, 7, 0.0), (3, 
                     kwargs={"momentum": momentum})
 check_reference("update_running_stats", update_running_stats,
                 (rng.normal(size=4), rng.uniform(0.1, 3.0, size=4), rng.normal(size=(5, 4))))
+# features around a million, as in batchnorm_forward's tests: a variance computed as
+# mean(x**2) - mean(x)**2 loses its digits
+check_reference("update_running_stats", update_running_stats,
+                (1e6 + rng.normal(size=3), rng.uniform(0.1, 3.0, size=3), 1e6 + rng.normal(size=(6, 3))))
 ### END HIDDEN TESTS
 print("update_running_stats: momentum 0.75 and a batch of one pass.")
 

@@ -38,6 +38,14 @@ def sqrt_of_raw_v(w, dw, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     return w - lr * m_hat / (np.sqrt(v) + eps), m, v
 
 
+@mistake("eps was put inside the square root (sqrt(v_hat + eps)): add it after, sqrt(v_hat) + eps; inside, it is never below sqrt(1e-8) = 1e-4 and shrinks the steps of small gradients.")
+def eps_inside_sqrt(w, dw, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    m = beta1 * m + (1 - beta1) * dw
+    v = beta2 * v + (1 - beta2) * dw ** 2
+    m_hat, v_hat = m / (1 - beta1 ** t), v / (1 - beta2 ** t)
+    return w - lr * m_hat / np.sqrt(v_hat + eps), m, v
+
+
 @mistake("it returns the corrected m_hat and v_hat as the new state: return the raw averages m and v, and correct them afresh at every step.")
 def returns_corrected_state(w, dw, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     m_hat = (beta1 * m + (1 - beta1) * dw) / (1 - beta1 ** t)

@@ -14,6 +14,17 @@ def own_class_counted(scores, y, margin=1.0):
     return float(margins.sum() / n), active / n
 
 
+@mistake("the correct class's own term was included and then taken back as if it were always active (loss - margin, ds_y = -(active terms - 1)): with margin = 0 that term, max(0, s_y - s_y + 0) = 0, is not active. Leave j = y out of the sum instead.")
+def own_term_subtracted(scores, y, margin=1.0):
+    n = scores.shape[0]
+    rows = np.arange(n)
+    margins = np.maximum(0, scores - scores[rows, y][:, None] + margin)  # j = y included
+    active = margins > 0
+    dscores = active.astype(float)
+    dscores[rows, y] = -(active.sum(axis=1) - 1)  # "minus the own term", assumed active
+    return float(margins.sum() / n - margin), dscores / n
+
+
 @mistake("the gradient for the correct class has the wrong sign: raising s_y lowers every active margin, so ds_y = -(number of active margins) / N.")
 def correct_class_sign(scores, y, margin=1.0):
     n = scores.shape[0]

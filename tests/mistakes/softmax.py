@@ -16,6 +16,12 @@ def normalised_over_columns(z):
     return e / e.sum(axis=0, keepdims=True)
 
 
+@mistake("each row's maximum was subtracted, but the exponentials were divided by their column sums (e.sum(axis=0)): that is a softmax over axis 0, so each column sums to 1; each row is one sample, so divide by e.sum(axis=1, keepdims=True).")
+def row_max_column_sums(z):
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=0, keepdims=True)
+
+
 @mistake("the whole array was normalised at once (e / e.sum()): each row must sum to 1 on its own.")
 def normalised_over_everything(z):
     e = np.exp(z - z.max())

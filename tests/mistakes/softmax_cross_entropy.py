@@ -26,6 +26,17 @@ def log_of_softmax(logits, y):
     return float(loss), dlogits / n
 
 
+@mistake("the maximum of the whole array was subtracted (logits - logits.max()), not each row's: a row whose logits lie far below another row's maximum underflows to exp(...) = 0 and log(0) = -inf. Use logits.max(axis=1, keepdims=True).")
+def global_max(logits, y):
+    n = logits.shape[0]
+    shifted = logits - logits.max()
+    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    loss = -log_probs[np.arange(n), y].mean()
+    dlogits = np.exp(log_probs)
+    dlogits[np.arange(n), y] -= 1
+    return float(loss), dlogits / n
+
+
 @mistake("dlogits was not divided by N: the loss is a mean over the N samples, so each sample's gradient is (softmax - onehot) / N.")
 def gradient_not_averaged(logits, y):
     n = logits.shape[0]

@@ -22,6 +22,13 @@ def standard_deviation(running_mean, running_var, x, momentum=0.9):
             momentum * running_var + (1 - momentum) * x.std(axis=0))
 
 
+@mistake("the batch variance was computed as mean(x**2) - mean(x)**2, which loses its digits when a feature's mean is large compared with its spread (a feature around 1e6); take the mean of the squared deviations, mean((x - mean)**2), or np.var.")
+def variance_by_cancellation(running_mean, running_var, x, momentum=0.9):
+    mean = x.mean(axis=0)
+    return (momentum * running_mean + (1 - momentum) * mean,
+            momentum * running_var + (1 - momentum) * ((x ** 2).mean(axis=0) - mean ** 2))
+
+
 @mistake("running_mean and running_var were updated in place (running_mean *= momentum, ...); return new arrays and leave the inputs unchanged.")
 def in_place(running_mean, running_var, x, momentum=0.9):
     running_mean *= momentum
