@@ -158,8 +158,8 @@ print(f"best single layer, relative error: linear stack {best_single_layer_miss(
 # pass has already computed and saved $a$ (lesson 03), so the backward pass needs neither
 # $z$ nor another call to `np.tanh`.
 #
-# **A bug from the seed articles.** One of the articles this course grew from runs a tanh
-# hidden layer forward, `A1 = np.tanh(Z1)`, and then backpropagates through it with
+# **A bug seen in published code.** A backpropagation snippet that circulates in tutorials
+# runs a tanh hidden layer forward, `A1 = np.tanh(Z1)`, and then backpropagates through it with
 # `sigmoid_derivative(A1)`, which computes `A1 * (1 - A1)`. That is the sigmoid's
 # derivative applied to a tanh output. The cell below compares the two: the wrong formula
 # is 0 at $a = 0$, exactly where tanh is steepest, and **negative** for $a < 0$, which
@@ -170,7 +170,7 @@ print(f"best single layer, relative error: linear stack {best_single_layer_miss(
 a = np.array([-0.8, -0.5, 0.0, 0.5, 0.8])  # outputs of a tanh layer
 print("a:                          ", a)
 print("tanh's derivative, 1 - a**2:", 1 - a ** 2)
-print("seed's formula, a * (1 - a):", a * (1 - a))
+print("the bug's a * (1 - a):      ", a * (1 - a))
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "tanh_exercise", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # **Exercise 1 (3 points).** Write `tanh_backward(dout, a)`: the gradient with respect to
@@ -351,15 +351,15 @@ print("relu_backward: the smallest floats and both zeros pass.")
 # %% [markdown] nbgrader={"grade": false, "grade_id": "vanishing", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 5. Saturation and vanishing gradients
 #
-# Take a chain of $L$ layers with one sigmoid unit each: $z_l = w_l a_{l-1} + b_l$ and
-# $a_l = \sigma(z_l)$, from the input $a_0$ to the output $a_L$. By the chain rule, the
+# Take a chain of $K$ layers with one sigmoid unit each: $z_l = w_l a_{l-1} + b_l$ and
+# $a_l = \sigma(z_l)$, from the input $a_0$ to the output $a_K$. By the chain rule, the
 # derivative of the output with respect to the input is a product with one factor per
 # layer:
 #
 # $$
-# \frac{\partial a_L}{\partial a_0}
-# = \frac{\partial a_L}{\partial a_{L-1}} \cdots \frac{\partial a_1}{\partial a_0}
-# = \prod_{l=1}^{L} \sigma'(z_l)\, w_l .
+# \frac{\partial a_K}{\partial a_0}
+# = \frac{\partial a_K}{\partial a_{K-1}} \cdots \frac{\partial a_1}{\partial a_0}
+# = \prod_{l=1}^{K} \sigma'(z_l)\, w_l .
 # $$
 #
 # The gradient that reaches layer 1 during training contains the same product. Now the
@@ -645,8 +645,12 @@ depth_explorer(yours)
 # - every exponent $z_c - m$ is $\le 0$, so every $e^{z_c - m}$ lies in $(0, 1]$: no overflow;
 # - the largest term is $e^{0} = 1$, so the denominator is between 1 and $C$: no division by
 #   0, no `0 / 0`;
-# - a term that underflows to 0 has $z_c - m < -745$, so its true probability is below
-#   $e^{-745}$, less than the smallest positive float64: 0 is the correctly rounded answer.
+# - `np.exp` underflows to exactly 0 only below about $-745.13$, which is
+#   $\ln 2^{-1075}$: $2^{-1075} \approx 2.5 \times 10^{-324}$ is half the smallest positive
+#   float64, $2^{-1074} \approx 4.9 \times 10^{-324}$ (itself $e^{-744.44}$), and anything
+#   below that half rounds to 0. A term that underflows therefore has a true probability
+#   below $e^{-745.13}$ (the denominator is at least 1), and 0 is its correctly rounded
+#   value.
 #
 # The cell below shows the naive formula failing on the logits $(1000, 1000 + \ln 3)$ (it
 # silences NumPy's warning so that you see the result) and the shifted one giving the
@@ -670,8 +674,11 @@ print(f"softmax of (z, 0) for z = {z_two}: {two_class[0]:.6f};  sigmoid(z) = {fl
 # sample per row, one class per column. Softmax works on **each row separately**: the
 # maximum and the sum are taken along `axis=1`, one per row. Keep them as columns of shape
 # $(N, 1)$ with `keepdims=True`, so that they broadcast across each row. An array of shape
-# $(N,)$ would line up with the columns instead; for a non-square array that raises an
-# error, and for a square one it silently gives wrong numbers.
+# $(N,)$ lines up with the columns instead. What happens then depends on the shape: for
+# most shapes NumPy raises an error; for a square array ($N = C$) it silently gives wrong
+# numbers; for a single column ($C = 1$) it silently gives an $(N, N)$ array; and for a
+# single row ($N = 1$) it happens to be right, since there is only one maximum and one sum
+# to line up. Only `keepdims=True` (or `[:, None]`) is right for every shape.
 #
 # **Exercise 6 (3 points).** Write `softmax(z)` for an array `z` of shape $(N, C)$. It must
 # be exact and raise no warning for logits as large as $\pm 10^4$, and leave `z` unchanged.
@@ -734,7 +741,7 @@ print("softmax: logits of +-1e4 pass, without warnings.")
 #   $x W + b$ with $W = W_1 W_2$. Non-linearity is what makes depth worth having.
 # - The backward pass through an elementwise activation is `dz = dout * f'(z)`. For sigmoid
 #   and tanh the derivative comes from the saved output: $a(1 - a)$ and $1 - a^2$. Do not mix
-#   them up (the seed article's bug).
+#   them up (the bug of section 3's tutorial snippet).
 # - The sigmoid's slope is at most $\frac14$, so with weights of moderate size the gradient
 #   shrinks by at least 4 per sigmoid layer and vanishes in deep networks; saturated units
 #   make it worse. Tanh

@@ -186,7 +186,24 @@ show(layer_histograms(runs["std 1, tanh"][0][:5], title="std 1, tanh: activation
 # ## 3. The right scale: a variance argument
 #
 # We want every layer to pass on a signal of the same size: no shrinking, no growing.
-# "Size" here is the variance. Take one unit of a dense layer with $n_\text{in}$ inputs
+# "Size" here is the variance, a notion from probability; three of its tools are all the
+# argument needs.
+#
+# - A weight drawn at random is a **random variable** $X$. Its **expectation** (or mean)
+#   $E[X]$ is the average of its values over many draws. Expectation is linear:
+#   $E[aX + bY] = a\,E[X] + b\,E[Y]$ for any random variables $X, Y$ and numbers $a, b$.
+# - Its **variance** $\operatorname{Var}(X) = E\big[(X - E[X])^2\big] = E[X^2] - E[X]^2$
+#   is the mean squared distance from its mean, a measure of spread; its square root is
+#   the standard deviation $\sigma_X$. When $E[X] = 0$, $\operatorname{Var}(X) = E[X^2]$.
+# - $X$ and $Y$ are **independent** when the value of one tells nothing about the value
+#   of the other (like two separate draws of a random generator). Then $E[XY] = E[X]\,E[Y]$,
+#   and the same holds for any functions of them, e.g. $E[X^2 Y^2] = E[X^2]\,E[Y^2]$.
+#   Random variables with $E[XY] = E[X]\,E[Y]$ are called **uncorrelated**, and the
+#   variance of a sum of pairwise uncorrelated terms is the sum of their variances:
+#   $\operatorname{Var}(X_1 + \dots + X_n) = \operatorname{Var}(X_1) + \dots +
+#   \operatorname{Var}(X_n)$.
+#
+# Now take one unit of a dense layer with $n_\text{in}$ inputs
 # (its **fan-in**) and no bias:
 #
 # $$
@@ -249,7 +266,7 @@ show(layer_histograms(runs["std 1, tanh"][0][:5], title="std 1, tanh: activation
 # For a layer with 400 inputs and 250 outputs: LeCun $\sigma_w = \sqrt{1/400} = 0.05$,
 # Glorot $\sigma_w = \sqrt{2/650} \approx 0.0555$, He $\sigma_w = \sqrt{2/400} \approx 0.0707$.
 #
-# **A name mix-up to avoid.** One of the seed articles of this course calls
+# **A name mix-up to avoid.** An initialization snippet that circulates in tutorials calls
 # `np.random.randn(*shape) * np.sqrt(1. / shape[0])` "Xavier initialization". With
 # `shape[0]` the fan-in, that is **LeCun's** scale $\sqrt{1 / n_\text{in}}$; Glorot's is
 # $\sqrt{2 / (n_\text{in} + n_\text{out})}$. The two agree only for square layers. (Its He
