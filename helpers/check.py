@@ -42,9 +42,11 @@ def check_reference(name, fn, args, kwargs=None):
 def _check(name, fn, args, kwargs, expected):
     __tracebackhide__ = True
     spec = contract(name)
+    counting = spec.batch_axes is not None
     with _references_for(fn, spec.uses):
-        got = run(fn, args, kwargs, spec.args)
+        got = run(fn, args, kwargs, spec.args, count_lines=counting)
     problems = []
+    loops = False
     if got.error is not None:
         problems.append(_describe_error(got.error))
     else:
@@ -53,6 +55,11 @@ def _check(name, fn, args, kwargs, expected):
             problems.append(value_problem)
         elif spec.properties:
             problems += [p for p in (prop(got.args, got.value) for prop in spec.properties) if p]
+        if not problems and counting:
+            loop_problem = _loop_problem(fn, args, kwargs, spec, got)
+            if loop_problem:
+                problems.append(loop_problem)
+                loops = True
     if got.mutated:
         problems.append(
             f"It modified its input {', '.join(got.mutated)}: a graded function must not change "
@@ -70,10 +77,83 @@ def _check(name, fn, args, kwargs, expected):
     call = f"{name}({', '.join(shown)})"
     lines = [f"{call} is not right."] + problems
     lines.append("The input was:\n" + _describe_inputs(spec.args[:len(args)], args, kwargs))
-    known = diagnose(name, args, kwargs, got)
+    known = diagnose(name, args, kwargs, got, submission=fn, loops=loops)
     if known:
         lines.append(f"This looks like a known mistake: {known}")
-    raise AssertionError("\n".join(lines))
+    raise CheckFailed("\n".join(lines))
+
+
+class CheckFailed(AssertionError):
+    """A failed check. Its message is all a student needs, so the notebook shows it
+    first and whole: IPython displays ``_render_traceback_()`` in place of a traceback
+    (none of the harness's frames), and lines are wrapped to fit ``nbgrader validate``,
+    which cuts every line after 87 characters (4 of indent, and "...")."""
+
+    WIDTH = 80
+
+    def _render_traceback_(self):
+        import textwrap
+        rendered = []
+        for line in str(self).splitlines():
+            indent = line[:len(line) - len(line.lstrip())]
+            rendered += textwrap.wrap(line, self.WIDTH, subsequent_indent=indent + "  ",
+                                      break_on_hyphens=False) or [""]
+        return rendered
+
+
+#: How many times the loop check repeats an input along each of its batch axes.
+REPEATS = 3
+
+
+def _loop_problem(fn, args, kwargs, spec, got):
+    """What is wrong if ``fn`` loops in Python over samples or elements: run on its input
+    repeated along the contract's batch axes, a vectorised function runs exactly as many
+    lines of its own code as before, a loop more (a count, not a timing: load-proof)."""
+    repeated = _repeated(args, kwargs, spec)
+    if repeated is None:
+        return None
+    with _references_for(fn, spec.uses):
+        bigger = run(fn, *repeated, spec.args, count_lines=True)
+    axes = ", ".join(f"{n} along axis {'/'.join(map(str, a))}" for n, a in spec.batch_axes.items())
+    if bigger.error is not None:
+        return (f"On the same input repeated {REPEATS} times ({axes}) it failed: "
+                f"{_describe_error(bigger.error)} A vectorised function handles any batch size.")
+    if got.lines is None or bigger.lines is None:
+        return ("It switched off Python's tracing (sys.settrace), which this check uses to see "
+                "that the function has no Python loop over samples: remove that call.")
+    if bigger.lines > got.lines:
+        return (f"It runs a Python loop over the samples or elements: on the same input repeated "
+                f"{REPEATS} times ({axes}), {bigger.lines} lines of your code ran instead of "
+                f"{got.lines}. Use whole-array NumPy operations (x @ W, np.exp(z), a sum over "
+                "an axis), which handle every row at once; a loop over the layers is fine.")
+    return None
+
+
+def _repeated(args, kwargs, spec):
+    """The inputs with each batch argument repeated REPEATS times along its batch axes,
+    or None when there is nothing to repeat."""
+    names = list(spec.args[:len(args)])
+    values = dict(zip(names, args)) | dict(kwargs)
+    changed = False
+
+    def repeat(value, axes):
+        nonlocal changed
+        if isinstance(value, list):
+            return [repeat(v, axes) for v in value]
+        if not isinstance(value, np.ndarray):
+            return value
+        for axis in axes:
+            if axis < value.ndim:
+                value = np.concatenate([value] * REPEATS, axis=axis)
+                changed = True
+        return value
+
+    for name, axes in spec.batch_axes.items():
+        if name in values:
+            values[name] = repeat(values[name], axes)
+    if not changed:
+        return None
+    return tuple(values[n] for n in names), {k: values[k] for k in kwargs}
 
 
 @contextlib.contextmanager
@@ -102,18 +182,74 @@ def _references_for(fn, names):
                 namespace[n] = old
 
 
-def diagnose(name, args, kwargs, got):
-    """The description of the catalogued mistake that behaves like ``got``, if any."""
+def diagnose(name, args, kwargs, got, submission=None, loops=False):
+    """The description of the catalogued mistake that behaves like ``got``, if any.
+
+    A mistake is named only when it behaves like the submission on more than this one
+    input: also on :data:`VARIANTS` other inputs of the same shapes and ranges, when the
+    ``submission`` is given. And when the submission ``loops`` (see :func:`_loop_problem`),
+    only a mistake that loops too is named."""
     spec = contract(name)
     try:
         mistakes = catalogue.entries(name, kind="mistake")
     except Exception:  # the catalogue is optional (students may not have it)
         return None
     for entry in mistakes:
-        theirs = run(entry.implementation, args, kwargs, spec.args)
-        if _same_behaviour(theirs, got, spec):
-            return entry.description
+        theirs = run(entry.implementation, args, kwargs, spec.args, count_lines=loops)
+        if not _same_behaviour(theirs, got, spec):
+            continue
+        if loops and not _loop_problem(entry.implementation, args, kwargs, spec, theirs):
+            continue
+        if submission is not None and not _alike_elsewhere(submission, entry.implementation,
+                                                           args, kwargs, spec):
+            continue
+        return entry.description
     return None
+
+
+#: How many other inputs a submission must behave like a catalogued mistake on.
+VARIANTS = 2
+
+
+def _alike_elsewhere(submission, mistake, args, kwargs, spec):
+    """Whether ``submission`` and ``mistake`` behave alike on VARIANTS inputs like this
+    one (:func:`_variant`). Inputs with nothing to vary count as alike."""
+    for seed in range(1, VARIANTS + 1):
+        varied = _variant(args, kwargs, seed)
+        if varied is None:
+            return True
+        with _references_for(submission, spec.uses):
+            mine = run(submission, *varied, spec.args)
+        if not _same_behaviour(run(mistake, *varied, spec.args), mine, spec):
+            return False
+    return True
+
+
+def _variant(args, kwargs, seed):
+    """The inputs with every float array redrawn: for seed 1 uniformly between its own
+    minimum and maximum (same range: probabilities stay probabilities), for later seeds
+    with random signs and magnitudes up to its largest (so that a coincidence of signs,
+    such as an upstream gradient that is positive everywhere, is broken). Shapes,
+    integers, scalars and everything else stay. None when no array could vary."""
+    rng = np.random.default_rng(seed)
+    changed = False
+
+    def vary(value):
+        nonlocal changed
+        if type(value) in (list, tuple):
+            return type(value)(vary(v) for v in value)
+        if type(value) is dict:
+            return {k: vary(v) for k, v in value.items()}
+        if isinstance(value, np.ndarray) and value.dtype.kind == "f" and value.size > 1 \
+                and np.isfinite(value).all() and value.min() < value.max():
+            changed = True
+            lo, hi = (value.min(), value.max()) if seed == 1 else (-np.abs(value).max(), np.abs(value).max())
+            u = rng.uniform(size=value.shape)  # lo (1 - u) + hi u: no overflow near +-1e308
+            return (lo * (1 - u) + hi * u).astype(value.dtype)
+        return value
+
+    varied = vary(tuple(args)), vary(dict(kwargs))
+    return varied if changed else None
 
 
 def _same_behaviour(a, b, spec):
@@ -121,9 +257,25 @@ def _same_behaviour(a, b, spec):
         return False
     if (a.error is None) != (b.error is None):
         return False
-    if a.error is not None:
-        return type(a.error) is type(b.error)
-    return _compare_returns(a.value, b.value, spec) is None
+    if a.error is not None:  # the same failure: the same exception, with the same message
+        return type(a.error) is type(b.error) and str(a.error) == str(b.error)
+    try:
+        if _compare_returns(a.value, b.value, spec) is not None:
+            return False
+    except TypeError:  # values of a kind the comparison does not know: not alike
+        return False
+    return _properties(a, spec) == _properties(b, spec)
+
+
+def _properties(outcome, spec):
+    """The contract's property messages for an outcome (a failing property is behaviour)."""
+    found = []
+    for prop in spec.properties:
+        try:
+            found.append(prop(outcome.args, outcome.value))
+        except Exception as error:
+            found.append(type(error).__name__)
+    return found
 
 
 def _compare_returns(expected, got, spec):
@@ -180,15 +332,17 @@ def _array_mismatch(expected, got, label, spec):
             return None
         index = tuple(int(i) for i in np.argwhere(~close)[0])
         where = f"{label}[{', '.join(map(str, index))}]" if index else label
-        finite = np.isfinite(error)
-        max_abs = error[finite].max() if finite.any() else np.nan
-        nonzero = finite & (np.abs(e) > 0)  # a relative error means nothing where 0 is expected
-        max_rel = (error[nonzero] / np.abs(e[nonzero])).max() if nonzero.any() else np.nan
+        # The statistics are over the entries that differ; NaN (reported below) excluded.
+        wrong = ~close & ~np.isnan(error)
+        max_abs = error[wrong].max() if wrong.any() else None
+        nonzero = wrong & (e != 0)  # a relative error means nothing where 0 is expected
+        max_rel = (error[nonzero] / np.abs(e[nonzero])).max() if nonzero.any() else None
     return (
         f"{label} has wrong values: {int((~close).sum())} of {close.size} differ. "
-        f"First at {where}: expected {_num(expected[index])}, got {_num(got[index])}. "
-        f"Max abs error {max_abs:.3g}"
-        + (f", max rel error {max_rel:.3g}." if np.isfinite(max_rel) else ".")
+        f"First at {where}: expected {_num(expected[index])}, got {_num(got[index])}."
+        + (f" Max abs error {max_abs:.3g}" if max_abs is not None else "")
+        + (f", max rel error {max_rel:.3g}." if max_rel is not None
+           else "." if max_abs is not None else "")
         + (f" {int(np.isnan(g).sum())} of your values are NaN, which means an invalid "
            "operation such as 0 / 0, inf - inf or 0 * inf happened."
            if np.isnan(g).any() and not np.isnan(e).any() else "")
@@ -199,20 +353,21 @@ def _describe_error(error):
     if getattr(error, "student_when", "") == "defining":
         return (f"Your answer cell raised {type(error).__name__} when it ran: {error}"
                 f"{' (at ' + error.student_where + ')' if error.student_where else ''}.")
+    said = f": {error}" if str(error) else ""
     if hasattr(error, "student_where"):  # reported by the grading sandbox
-        return f"It raised {type(error).__name__}: {error}" + \
+        return f"It raised {type(error).__name__}{said}" + \
             (f" at {error.student_where}." if error.student_where else ".")
     where = ""
     frames = [f for f in traceback.extract_tb(error.__traceback__) if not _is_library(f.filename)]
     if frames:  # the innermost frame of the student's own code
         frame = frames[-1]
         where = f" at line {frame.lineno} of your code: `{(frame.line or '').strip()}`"
-    return f"It raised {type(error).__name__}: {error}{where}."
+    return f"It raised {type(error).__name__}{said}{where}."
 
 
 def _describe_inputs(arg_names, args, kwargs):
     pairs = list(zip(arg_names, args)) + list(kwargs.items())
-    with np.printoptions(precision=6, threshold=30, edgeitems=2, linewidth=88):
+    with np.printoptions(precision=6, threshold=30, edgeitems=2, linewidth=CheckFailed.WIDTH - 4):
         return "\n".join(f"  {n} = {_show(v)}" for n, v in pairs)
 
 

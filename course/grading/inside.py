@@ -432,18 +432,19 @@ def answer_main(fd, request):
     conn.send_bytes(wire.encode({"kind": "ready", "error": definition_error}))
     while True:
         try:
-            command, args, kwargs, arg_names, (numpy_state, python_state) = conn.recv()
+            command, args, kwargs, arg_names, (numpy_state, python_state), count_lines = conn.recv()
         except EOFError:
             return 0
         np.random.set_state(numpy_state)
         random.setstate(python_state)
         outcome = run(namespace[function], untokenize(args), untokenize(kwargs),
-                      arg_names or tuple(f"arg{i}" for i in range(len(args))))
+                      arg_names or tuple(f"arg{i}" for i in range(len(args))), count_lines)
         _truncate(sys.stdout)
         error = _error(outcome.error) if outcome.error is not None else None
         conn.send_bytes(wire.encode({
             "kind": "result", "value": outcome.value, "args": list(outcome.args), "error": error,
-            "warnings": list(outcome.float_warnings), "mutated": list(outcome.mutated)}))
+            "warnings": list(outcome.float_warnings), "mutated": list(outcome.mutated),
+            "lines": outcome.lines}))
 
 
 def _reference_module(proxies, function):

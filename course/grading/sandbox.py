@@ -100,9 +100,10 @@ class Sandbox:
             self.sock = None
 
     # calls ---------------------------------------------------------------------
-    def run(self, args, kwargs, arg_names):
+    def run(self, args, kwargs, arg_names, count_lines=False):
         """Run the student's function once; returns a decoded outcome dict or raises
-        SandboxFailure with a message for the student."""
+        SandboxFailure with a message for the student. ``count_lines``: also count the
+        lines of the student's code that ran (helpers.calling.LineCounter)."""
         self.start()
         if self.failure:
             raise SandboxFailure(self.failure)
@@ -110,7 +111,7 @@ class Sandbox:
             return {"error": {**self.definition_error, "when": "defining"}}
         callbacks = []
         message = ("run", _tokenize(args, callbacks), _tokenize(kwargs, callbacks), tuple(arg_names or ()),
-                   _global_random_states())
+                   _global_random_states(), bool(count_lines))
         return self._exchange(message, callbacks)
 
     def _exchange(self, message, callbacks=(), starting=False):

@@ -203,9 +203,9 @@ class Remote:
         self._sandbox = sandbox
         self.__name__ = sandbox.function
 
-    def course_remote(self, args, kwargs, arg_names):
+    def course_remote(self, args, kwargs, arg_names, count_lines=False):
         try:
-            reply = self._sandbox.run(args, kwargs, arg_names)
+            reply = self._sandbox.run(args, kwargs, arg_names, count_lines)
         except SandboxFailure as failure:
             kind = type("TimeoutError" if "did not finish" in str(failure) else "ProcessDied",
                         (Exception,), {})
@@ -219,6 +219,7 @@ class Remote:
             float_warnings=tuple(str(w) for w in reply.get("warnings") or ()),
             mutated=tuple(str(m) for m in reply.get("mutated") or ()),
             args=tuple(reply.get("args") or args),
+            lines=reply["lines"] if type(reply.get("lines")) is int else None,
         )
 
     def __call__(self, *args, **kwargs):

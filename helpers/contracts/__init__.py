@@ -25,6 +25,12 @@ class Contract:
     # Seconds the graded function may run, all its tests together, while graded in the
     # sandbox (course.grading); None means the grader's default (10 s).
     budget: float = None
+    # Inputs a vectorised answer handles without a Python loop: argument name -> the axes
+    # along which the check repeats that input (samples, and for an elementwise function
+    # every axis; an argument that is a list of arrays has each array repeated). The
+    # answer must run no more lines of its own code on the repeated input than on the
+    # original (helpers.check). None: not checked.
+    batch_axes: dict = None
 
 
 def _collect():

@@ -2,12 +2,15 @@
 from . import Contract
 
 CONTRACTS = {
-    "dense_backward": Contract(args=("dout", "x", "W"), returns=("dx", "dW", "db")),
-    "sigmoid_backward": Contract(args=("dout", "a"), returns=("dz",)),
+    "dense_backward": Contract(args=("dout", "x", "W"), returns=("dx", "dW", "db"),
+                               batch_axes={"dout": (0,), "x": (0,)}),
+    "sigmoid_backward": Contract(args=("dout", "a"), returns=("dz",),
+                                 batch_axes={"dout": (0, 1), "a": (0, 1)}),
     "mlp_backward": Contract(
         args=("dout", "activations", "weights"),
         returns=("dweights", "dbiases"),
         uses=("dense_backward", "sigmoid_backward"),
+        batch_axes={"dout": (0,), "activations": (0,)},
     ),
     # The find-the-bug exercise: seed 002's 3-2-1 network, tanh hidden layer, sigmoid output.
     "tanh_sigmoid_backward": Contract(

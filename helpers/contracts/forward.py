@@ -20,12 +20,14 @@ def _same_array(a, b):
 
 
 CONTRACTS = {
-    "dense_forward": Contract(args=("x", "W", "b"), returns=("out",)),
-    "sigmoid": Contract(args=("z",), returns=("a",), warning_free=True),
+    "dense_forward": Contract(args=("x", "W", "b"), returns=("out",), batch_axes={"x": (0,)}),
+    "sigmoid": Contract(args=("z",), returns=("a",), warning_free=True,
+                        batch_axes={"z": (0, 1, 2)}),
     "mlp_forward": Contract(
         args=("x", "weights", "biases"),
         returns=("out", "activations"),
         properties=(_last_activation_is_out,),
         uses=("dense_forward", "sigmoid"),
+        batch_axes={"x": (0,)},  # a loop over the layers is expected; over samples, not
     ),
 }
