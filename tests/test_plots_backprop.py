@@ -1,16 +1,17 @@
-"""Lesson 03's plots show what they claim, the seed network's run follows the article's
+"""Lesson 03's plots show what they claim, the article network's run follows the article's
 log, and the training widget steps, resets and redraws."""
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
 from gradcheck import max_rel_error, numeric_gradient
-from helpers.plots.backprop import (SEED_BIASES, SEED_WEIGHTS, derivative_mixup, gradient_check_chart,
-                                    half_squared_error, seed_network, train_step, training_curves)
+from helpers.plots.backprop import (ARTICLE_BIASES, ARTICLE_WEIGHTS, article_network, derivative_mixup,
+                                    gradient_check_chart, half_squared_error, train_step,
+                                    training_curves)
 from helpers.reference import mlp_backward, mlp_forward
 from helpers.widgets.backprop import training_stepper
 
-#: Seed 003's printed predictions at epochs 0, 20, ..., 500.
+#: The blog post's printed predictions at epochs 0, 20, ..., 500.
 ARTICLE_LOG = [0.52946706, 0.71272151, 0.77830423, 0.8098765, 0.82816845, 0.83996418,
                0.84810007, 0.85397103, 0.85834477, 0.86167989, 0.86426787, 0.86630316,
                0.86792054, 0.86921641, 0.87026148, 0.87110872, 0.87179847, 0.87236194,
@@ -18,8 +19,8 @@ ARTICLE_LOG = [0.52946706, 0.71272151, 0.77830423, 0.8098765, 0.82816845, 0.8399
                0.87430249, 0.87442206]
 
 
-def run_seed(epochs=500, lr=0.5):
-    x, y, weights, biases = seed_network()
+def run_article(epochs=500, lr=0.5):
+    x, y, weights, biases = article_network()
     predictions = []
     for _ in range(epochs):
         _, pred, weights, biases = train_step(x, y, weights, biases, lr, backward=mlp_backward)
@@ -28,20 +29,20 @@ def run_seed(epochs=500, lr=0.5):
     return np.array(predictions)
 
 
-def test_the_seed_run_follows_the_articles_log():
-    predictions = run_seed()
+def test_the_article_run_follows_the_articles_log():
+    predictions = run_article()
     np.testing.assert_allclose(predictions[::20], ARTICLE_LOG, atol=3e-3)
     assert np.all(np.diff(predictions) > 0)  # the prediction climbs towards 0.875 every epoch
 
 
-def test_seed_network_is_a_2_2_2_1_network_and_returns_fresh_copies():
-    x, y, weights, biases = seed_network()
+def test_article_network_is_a_2_2_2_1_network_and_returns_fresh_copies():
+    x, y, weights, biases = article_network()
     assert x.shape == (1, 2) and y.shape == (1, 1)
     assert [W.shape for W in weights] == [(2, 2), (2, 2), (2, 1)]
     assert [b.shape for b in biases] == [(2,), (2,), (1,)]
     weights[0][0, 0] = 99.0
     biases[0][0] = 99.0
-    assert SEED_WEIGHTS[0][0, 0] == 0.1 and SEED_BIASES[0][0] == -2.3
+    assert ARTICLE_WEIGHTS[0][0, 0] == 0.1 and ARTICLE_BIASES[0][0] == -2.3
 
 
 def test_half_squared_error_and_its_gradient():
@@ -53,7 +54,7 @@ def test_half_squared_error_and_its_gradient():
 
 
 def test_train_step_reports_the_state_before_the_step_and_leaves_its_inputs_alone():
-    x, y, weights, biases = seed_network()
+    x, y, weights, biases = article_network()
     copies = [W.copy() for W in weights] + [b.copy() for b in biases]
     loss, pred, new_weights, new_biases = train_step(x, y, weights, biases, 0.5, backward=mlp_backward)
     np.testing.assert_array_equal(pred, mlp_forward(x, weights, biases)[0])
@@ -109,7 +110,7 @@ def test_widget_steps_resets_and_redraws():
     controls["step_50"].click()
     drawings.append(bytes(picture.value))
     assert len(state["losses"]) == 52
-    np.testing.assert_allclose(state["predictions"], run_seed(epochs=51))
+    np.testing.assert_allclose(state["predictions"], run_article(epochs=51))
     controls["lr"].value = 2.0
     drawings.append(bytes(picture.value))
     assert state["lr_changes"][-1] == (51, 2.0)
@@ -128,7 +129,7 @@ def test_train_step_and_the_widget_use_the_backward_pass_they_are_given():
         calls.append(len(weights))
         return mlp_backward(dout, activations, weights)
 
-    x, y, weights, biases = seed_network()
+    x, y, weights, biases = article_network()
     with pytest.raises(TypeError):  # no default: the lesson passes the student's
         train_step(x, y, weights, biases, 0.5)
     train_step(x, y, weights, biases, 0.5, backward=counting_backward)

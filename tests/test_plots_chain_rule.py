@@ -5,8 +5,9 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from helpers.plots.chain_rule import (EPS, EXAMPLES, STEPS, chain_graph, secant_and_tangent,
-                                      step_size_errors, step_size_view, worked_graph)
+from helpers.plots.chain_rule import (EPS, EXAMPLES, STEPS, chain_graph, difference_errors,
+                                      secant_and_tangent, step_size_errors, step_size_view,
+                                      worked_graph)
 from helpers.widgets.chain_rule import step_size_explorer
 
 
@@ -61,6 +62,25 @@ def test_each_curve_is_a_v_with_its_bottom_near_the_best_step(name):
                                         (3 * EPS * f0 / abs(example.d3f(1.0))) ** (1 / 3)], rtol=1e-12)
     for h_best, bottom in zip(marked, bottoms):
         assert abs(math.log10(h_best / bottom)) < 1.5
+
+
+@pytest.mark.parametrize("name", list(EXAMPLES))
+def test_best_errors_are_about_sqrt_eps_and_eps_to_the_two_thirds(name):
+    # the lesson's claim: at its best step the forward difference is off by about
+    # sqrt(eps) ~ 1.5e-8 and the central one by about eps^(2/3) ~ 3.7e-11 (for f, f'', f'''
+    # around 1); the measured errors near the best steps agree to within a factor of 10
+    example = EXAMPLES[name]
+    forward_best, central_best = example.best_errors()
+    assert EPS ** 0.5 / 10 < forward_best < EPS ** 0.5 * 10
+    assert EPS ** (2 / 3) / 10 < central_best < EPS ** (2 / 3) * 10
+    for h_best, modelled, measured in zip(example.best_steps(), (forward_best, central_best),
+                                          difference_errors(example, STEPS)):
+        near = (STEPS > h_best / 3) & (STEPS < h_best * 3)
+        assert modelled / 10 < np.median(measured[near]) < modelled * 10
+    ax = step_size_errors(name).axes[0]
+    labels = [l.get_label() for l in ax.get_lines() if l.get_label().startswith("best h")]
+    assert [label.endswith(f"(error about {e:.0e})") for label, e in
+            zip(labels, (forward_best, central_best))] == [True, True]
 
 
 def test_examples_have_the_right_derivatives():

@@ -156,8 +156,8 @@ def test_saturated_tanh_passes_no_gradient_to_its_weights():
     assert np.all(dW2 != 0)
 
 
-def test_the_seed_articles_bug_fails_the_gradient_check():
-    """The seed 002 backward pass, sigmoid slope on the tanh layer, differs from the
+def test_the_tutorials_bug_fails_the_gradient_check():
+    """The tutorial's backward pass, sigmoid slope on the tanh layer, differs from the
     central difference while the reference matches it: the oracle can tell them apart."""
     x = np.array([[0.5, 0.2, 0.1]])
     W1 = np.array([[0.4, 0.3], [0.2, 0.7], [0.6, 0.5]])

@@ -78,3 +78,31 @@ def test_references_leave_inputs_unchanged(n, m):
     mlp_forward(x, [W], [b])
     for before, after in zip(copies, [x, W, b]):
         np.testing.assert_array_equal(before, after)
+
+
+def sigmoid_by_decimal(z):
+    """The sigmoid to 40 significant digits with the decimal module, then rounded once."""
+    import decimal
+    with decimal.localcontext() as context:
+        context.prec = 40
+        t = decimal.Decimal(-abs(z)).exp()  # e^-|z|, exact enough at any z
+        value = 1 / (1 + t) if z >= 0 else t / (1 + t)
+        return float(value)
+
+
+@given(st.floats(min_value=-745.5, max_value=-500.0))
+def test_sigmoid_keeps_the_tiny_values_between_minus_745_and_minus_500(z):
+    # Where the lesson's claim "correct to a couple of units in the last place" is easiest
+    # to break (clipping z at -500, or 1 + tanh(z / 2), gives 7e-218 or 0 here).
+    got, expected = float(sigmoid(np.array(z))), sigmoid_by_decimal(z)
+    assert abs(got - expected) <= 2 * np.spacing(expected) or (got == expected == 0.0), (z, got, expected)
+
+
+def test_sigmoid_is_within_two_ulp_of_the_true_value_everywhere():
+    rng = np.random.default_rng(7)
+    z = np.concatenate([rng.uniform(-746.0, 746.0, 3000), rng.normal(0.0, 5.0, 3000),
+                        [-745.2, -745.13, -745.0, -709.78, -600.0, -37.0, 0.0, 37.0, 709.78]])
+    got = sigmoid(z)
+    expected = np.array([sigmoid_by_decimal(float(v)) for v in z])
+    assert np.all(np.abs(got - expected) <= 2 * np.spacing(expected))
+    assert sigmoid(np.array(-600.0)) == math.exp(-600.0)  # 1 + e^-600 rounds to 1

@@ -134,8 +134,11 @@ print("weights unchanged by the forward pass:", np.array_equal(w, weights_before
 # - Switch to `step` (1 where $z > 0$, 0 where $z < 0$, the threshold of the earliest
 #   artificial neurons) or `identity`: the line is the same, only the colouring changes.
 #
-# (The widget computes the sigmoid as written, `1 / (1 + np.exp(-z))`. That is accurate
-# for the values it shows, $|z| \le 35$; section 3 is about the inputs where it is not.)
+# (The widget computes the sigmoid as written, `1 / (1 + np.exp(-z))`. That formula is
+# accurate, to within a few units in the last digit of a float64, as long as `np.exp(-z)`
+# does not overflow, that is for $z$ above about $-709.78$ ($e^{709.78}$ is the largest
+# float64, about $1.8 \times 10^{308}$). The widget's $z$ stays within $|z| \le 35$, far
+# inside that range; section 3 is about the inputs outside it.)
 
 # %% nbgrader={"grade": false, "grade_id": "widget", "locked": true, "schema_version": 3, "solution": false, "task": false}
 neuron_explorer()
@@ -154,13 +157,23 @@ neuron_explorer()
 #
 # with shapes $(N, D) \cdot (D, M) \to (N, M)$. The same bias vector $b$ of shape $(M,)$ is
 # added to every row: NumPy's **broadcasting** does that when you write `x @ W + b`.
-# This "batches are rows" orientation is the one every lesson of this course uses (the
-# seed articles write it `np.dot(X, W)`).
+# This "batches are rows" orientation is the one every lesson of this course uses (many
+# tutorials write the same product `np.dot(X, W)`).
 #
-# A small example to check by hand: with
-# $x = \begin{pmatrix} 1 & 2 & 3 \\ 0 & -1 & 2 \end{pmatrix}$,
-# $W = \begin{pmatrix} 1 & 0 \\ 0 & 1 \\ 1 & -1 \end{pmatrix}$ and $b = (0.5, -1)$, the
-# first row gives $(1 + 0 + 3 + 0.5,\; 0 + 2 - 3 - 1) = (4.5, -2)$.
+# A small example to check by hand, with $N = 2$ inputs of $D = 3$ features and a layer of
+# $M = 4$ neurons (three different sizes, so that a product taken the wrong way round
+# cannot go unnoticed):
+#
+# $$
+# x = \begin{pmatrix} 1 & 2 & 3 \\ 0 & -1 & 2 \end{pmatrix}, \quad
+# W = \begin{pmatrix} 1 & 0 & 2 & 0 \\ 0 & 1 & 0 & -1 \\ 1 & -1 & 0 & 1 \end{pmatrix}, \quad
+# b = (0.5, -1, 0, 2).
+# $$
+#
+# Entry $(n, m)$ is row $n$ of $x$ against column $m$ of $W$, plus $b_m$. The first row
+# gives $(1 + 0 + 3 + 0.5,\; 0 + 2 - 3 - 1,\; 2 + 0 + 0 + 0,\; 0 - 2 + 3 + 2) = (4.5, -2, 2, 3)$,
+# the second $(0 + 0 + 2 + 0.5,\; 0 - 1 - 2 - 1,\; 0 + 0 + 0 + 0,\; 0 + 1 + 2 + 2) = (2.5, -4, 0, 5)$:
+# the output has shape $(N, M) = (2, 4)$, one row per input.
 #
 # **Exercise 1 (3 points).** Write `dense_forward(x, W, b)`. One line of NumPy is enough;
 # no loops.
@@ -182,11 +195,12 @@ def dense_forward(x, W, b):
 # %% nbgrader={"grade": true, "grade_id": "test_dense_forward", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 from helpers.check import check_example
 
+# N = 2, D = 3, M = 4; the sums are worked out in the text above.
 x = np.array([[1.0, 2.0, 3.0], [0.0, -1.0, 2.0]])
-W = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, -1.0]])
-b = np.array([0.5, -1.0])
+W = np.array([[1.0, 0.0, 2.0, 0.0], [0.0, 1.0, 0.0, -1.0], [1.0, -1.0, 0.0, 1.0]])
+b = np.array([0.5, -1.0, 0.0, 2.0])
 check_example("dense_forward", dense_forward, (x, W, b),
-              expected=np.array([[4.5, -2.0], [2.5, -4.0]]))
+              expected=np.array([[4.5, -2.0, 2.0, 3.0], [2.5, -4.0, 0.0, 5.0]]))
 print("dense_forward: the worked example passes.")
 
 # %% nbgrader={"grade": true, "grade_id": "test_dense_forward_more", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
@@ -226,18 +240,33 @@ print("dense_forward: a batch of one passes.")
 # $$
 #
 # The first exponentiates $-z$, which is safe when $z \ge 0$; the second exponentiates
-# $z$, which is safe when $z < 0$. Using $e = e^{-|z|}$, which is safe always, both become
+# $z$, which is safe when $z < 0$. Writing $t = e^{-|z|}$ (a number in $(0, 1]$, safe
+# always; not to be confused with Euler's number $e$), both become
 #
 # $$
-# \sigma(z) = \begin{cases} \dfrac{1}{1 + e} & z \ge 0, \\[2ex] \dfrac{e}{1 + e} & z < 0. \end{cases}
+# \sigma(z) = \begin{cases} \dfrac{1}{1 + t} & z \ge 0, \\[2ex] \dfrac{t}{1 + t} & z < 0. \end{cases}
 # $$
+#
+# **What "exact" can mean in floating point.** No float64 formula gives the true
+# $\sigma(z)$, a real number, for every input; what this one guarantees is that its result
+# is the true value rounded to float64, up to an error of a couple of units in the last
+# digit (a relative error of a few times $10^{-16}$), for every float $z$, $\pm\infty$
+# included: no `nan`, no warning. That includes the tiny values at the negative end, which
+# a float64 holds down to about $5 \times 10^{-324}$. For example
+# $\sigma(-600) = \frac{e^{-600}}{1 + e^{-600}}$; in float64, $1 + e^{-600}$ rounds to 1,
+# so the answer is $e^{-600} \approx 2.65 \times 10^{-261}$, not 0. Only below about
+# $z = -745.13$ is the true value closer to 0 than to the smallest positive float64, so 0
+# is then the right answer. (Clipping $z$ to a range such as $[-500, 500]$ before the
+# textbook formula silences the overflow, but returns $\sigma(-500) \approx 7.1 \times
+# 10^{-218}$ for every $z$ below $-500$: wrong by a factor of $10^{43}$ at $z = -600$.)
 #
 # One trap: `np.where(condition, A, B)` computes **both** `A` and `B` for every element
 # before choosing, so `np.where(z >= 0, 1 / (1 + np.exp(-z)), ...)` still overflows. Make
 # sure that what you pass to `np.where` is already safe.
 #
-# **Exercise 2 (3 points).** Write `sigmoid(z)` for an array `z` of any shape. It must be
-# exact and raise no warning for any float input, including $\pm 1000$.
+# **Exercise 2 (3 points).** Write `sigmoid(z)` for an array `z` of any shape. For any
+# float input, including $\pm 1000$ and the tiny values near $-600$, it must be accurate to
+# a few units in the last digit, as above, and raise no warning.
 
 # %% nbgrader={"grade": false, "grade_id": "sigmoid", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def sigmoid(z):
@@ -247,25 +276,29 @@ def sigmoid(z):
     returns: array of the same shape, values in [0, 1], with no overflow warning
     """
     ### BEGIN SOLUTION
-    e = np.exp(-np.abs(z))  # in (0, 1]: cannot overflow
-    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+    t = np.exp(-np.abs(z))  # in (0, 1]: cannot overflow
+    return np.where(z >= 0, 1 / (1 + t), t / (1 + t))
     ### END SOLUTION
 
 
 # %% nbgrader={"grade": true, "grade_id": "test_sigmoid", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 from helpers.check import check_example
 
-z = np.array([[0.0, np.log(3), -np.log(3)], [np.log(9), 1000.0, -1000.0]])
+# sigmoid(ln 9) = 1 / (1 + 1/9) = 0.9; at +-1000 the answer rounds to 1 and 0; at -600 it
+# is e^-600 / (1 + e^-600), and 1 + e^-600 rounds to 1 in float64 (see the text above).
+z = np.array([[0.0, np.log(3), -np.log(3), np.log(9)], [1000.0, -1000.0, -600.0, 600.0]])
 check_example("sigmoid", sigmoid, (z,),
-              expected=np.array([[0.5, 0.75, 0.25], [0.9, 1.0, 0.0]]))
-print("sigmoid: the worked values pass, with no warning at +-1000.")
+              expected=np.array([[0.5, 0.75, 0.25, 0.9], [1.0, 0.0, np.exp(-600.0), 1.0]]))
+print("sigmoid: the worked values pass, with no warning at +-1000 and e^-600 at -600.")
 
 # %% nbgrader={"grade": true, "grade_id": "test_sigmoid_more", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
 from helpers.check import check_example
 
-# The ends of float64: sigmoid(-750) = 2e-326 is below the smallest float64, so 0.
-check_example("sigmoid", sigmoid, (np.array([-np.inf, -750.0, 750.0, np.inf]),),
-              expected=np.array([0.0, 0.0, 1.0, 1.0]))
+# The ends of float64: sigmoid(-750) = 1.9e-326 is below half the smallest positive
+# float64 (4.9e-324), so 0; sigmoid(-700) = e^-700 / (1 + e^-700), and 1 + e^-700 rounds
+# to 1, so e^-700 = 9.9e-305, a float64 like any other.
+check_example("sigmoid", sigmoid, (np.array([-np.inf, -750.0, -700.0, 750.0, np.inf]),),
+              expected=np.array([0.0, 0.0, np.exp(-700.0), 1.0, 1.0]))
 # The hidden tests below run when your notebook is graded: random inputs and extremes.
 ### BEGIN HIDDEN TESTS
 from helpers.check import check_reference
@@ -277,6 +310,12 @@ extremes = np.array([-np.inf, -1e308, -1000.0, -745.2, -709.8, -37.0, -1e-300, -
                      0.0, 1e-300, 37.0, 709.8, 745.2, 1000.0, 1e308, np.inf])
 check_reference("sigmoid", sigmoid, (extremes,))
 check_reference("sigmoid", sigmoid, (extremes.reshape(2, 8),))
+# The tiny results between -745 and -500, where clipping z or cancelling 1 + tanh(z / 2)
+# loses them, and the range where digits cancel in 1 + tanh(z / 2).
+tiny = np.array([-744.9, -740.0, -730.5, -720.0, -709.8, -708.5, -700.0, -650.0, -600.0,
+                 -550.0, -500.5, -120.0, -40.0, -25.0])
+check_reference("sigmoid", sigmoid, (tiny,))
+check_reference("sigmoid", sigmoid, (rng.uniform(-745.0, -500.0, size=(4, 5)),))
 ### END HIDDEN TESTS
 print("sigmoid: the extremes pass.")
 
@@ -308,9 +347,16 @@ show(sigmoid_saturation({"patient, raw": z_raw, "patient, standardised": z_stand
 # layers in order. The shapes must chain: if $a^{(l-1)}$ has shape $(N, D_{l-1})$ then
 # $W_l$ has shape $(D_{l-1}, D_l)$ and $a^{(l)}$ has shape $(N, D_l)$.
 #
+# **Counting from 1 in the maths, from 0 in the code.** The formulas number the layers
+# $l = 1, \dots, L$; Python lists start at index 0. So $W_1$ and $b_1$ are `weights[0]` and
+# `biases[0]`, and in general $W_l$ is `weights[l - 1]`. The list of activations starts
+# with the input, so its indices do match the maths: `activations[l]` is $a^{(l)}$, and
+# `activations[0]` is $a^{(0)} = x$.
+#
 # ### Worked example: a 3-2-1 network
 #
-# One seed article feeds $x = (0.5, 0.2, 0.1)$ through a hidden layer of two tanh neurons
+# A popular introductory tutorial on neural networks feeds $x = (0.5, 0.2, 0.1)$ through a
+# hidden layer of two tanh neurons
 # and an output sigmoid neuron, with
 # $W_1 = \begin{pmatrix} 0.4 & 0.3 \\ 0.2 & 0.7 \\ 0.6 & 0.5 \end{pmatrix}$,
 # $W_2 = \begin{pmatrix} 0.8 \\ 0.6 \end{pmatrix}$ and no biases:
@@ -321,16 +367,16 @@ show(sigmoid_saturation({"patient, raw": z_raw, "patient, standardised": z_stand
 # - output: $\sigma(0.4295) \approx 0.6058$.
 #
 # The cell below does the same with your `dense_forward` and `sigmoid`. (Our
-# `mlp_forward` below uses the sigmoid in every layer; the seed mixes tanh and sigmoid,
+# `mlp_forward` below uses the sigmoid in every layer; the tutorial mixes tanh and sigmoid,
 # which is just as valid. Lesson 04 compares activation functions.)
 
 # %% nbgrader={"grade": false, "grade_id": "network_demo", "locked": true, "schema_version": 3, "solution": false, "task": false}
-x_seed = np.array([[0.5, 0.2, 0.1]])  # a batch of one input, shape (1, 3)
+x_tutorial = np.array([[0.5, 0.2, 0.1]])  # a batch of one input, shape (1, 3)
 W1 = np.array([[0.4, 0.3], [0.2, 0.7], [0.6, 0.5]])  # (3, 2)
 W2 = np.array([[0.8], [0.6]])  # (2, 1)
 no_bias_1, no_bias_2 = np.zeros(2), np.zeros(1)
 
-hidden = np.tanh(dense_forward(x_seed, W1, no_bias_1))  # (1, 3) @ (3, 2) -> (1, 2)
+hidden = np.tanh(dense_forward(x_tutorial, W1, no_bias_1))  # (1, 3) @ (3, 2) -> (1, 2)
 output = sigmoid(dense_forward(hidden, W2, no_bias_2))  # (1, 2) @ (2, 1) -> (1, 1)
 print("hidden layer:", hidden.round(4))
 print("output:", output.round(4))
@@ -349,11 +395,28 @@ print("output:", output.round(4))
 # point at the course's reference versions, so a mistake in exercise 1 or 2 does not cost
 # you points here a second time.
 #
-# A case to check by hand: with $x = (1, 0)$,
-# $W_1 = \begin{pmatrix} \ln 3 & 0 & -\ln 3 \\ 5 & 7 & 9 \end{pmatrix}$, $b_1 = 0$, the
-# hidden pre-activations are $(\ln 3, 0, -\ln 3)$, so $a_1 = (0.75, 0.5, 0.25)$. With
-# $W_2 = (2, 0, -2)^\top$ and $b_2 = \ln 3 - 1$, the output pre-activation is
-# $1.5 - 0.5 + \ln 3 - 1 = \ln 3$ and the output is $0.75$.
+# A case to check by hand: a batch of $N = 2$ inputs with $3$ features, a hidden layer of
+# $4$ neurons and one output. With
+#
+# $$
+# x = \begin{pmatrix} 1 & 1 & 0 \\ 0 & 1 & 1 \end{pmatrix}, \quad
+# W_1 = \begin{pmatrix} \ln 3 & 1 & -\ln 3 & 2 \\ 0 & -2 & 0 & -4 \\ -\ln 3 & 1 & \ln 3 & \ln 9 + 2 \end{pmatrix}, \quad
+# b_1 = (0, 1, 0, 2),
+# $$
+#
+# the first input's hidden pre-activations are row 1 plus row 2 of $W_1$, plus $b_1$:
+# $(\ln 3, 0, -\ln 3, 0)$; the second input's are row 2 plus row 3, plus $b_1$:
+# $(-\ln 3, 0, \ln 3, \ln 9)$. With $\sigma(\pm \ln 3) = 0.75, 0.25$,
+# $\sigma(0) = 0.5$ and $\sigma(\ln 9) = 0.9$,
+#
+# $$
+# a_1 = \begin{pmatrix} 0.75 & 0.5 & 0.25 & 0.5 \\ 0.25 & 0.5 & 0.75 & 0.9 \end{pmatrix}.
+# $$
+#
+# With $W_2 = (2 \ln 3, 4, -2 \ln 3, 0)^\top$ and $b_2 = -2$, the first output
+# pre-activation is $1.5 \ln 3 + 2 - 0.5 \ln 3 + 0 - 2 = \ln 3$ and the second
+# $0.5 \ln 3 + 2 - 1.5 \ln 3 + 0 - 2 = -\ln 3$, so the outputs are $0.75$ and $0.25$:
+# `out` has shape $(2, 1)$, one row per input.
 
 # %% nbgrader={"grade": false, "grade_id": "mlp_forward", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def mlp_forward(x, weights, biases):
@@ -376,12 +439,15 @@ def mlp_forward(x, weights, biases):
 # %% nbgrader={"grade": true, "grade_id": "test_mlp_forward", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
 from helpers.check import check_example
 
+# A batch of two, 3 inputs, 4 hidden neurons, 1 output: worked out in the text above.
 ln3 = np.log(3)
-x = np.array([[1.0, 0.0]])
-weights = [np.array([[ln3, 0.0, -ln3], [5.0, 7.0, 9.0]]), np.array([[2.0], [0.0], [-2.0]])]
-biases = [np.zeros(3), np.array([ln3 - 1])]
+x = np.array([[1.0, 1.0, 0.0], [0.0, 1.0, 1.0]])
+weights = [np.array([[ln3, 1.0, -ln3, 2.0], [0.0, -2.0, 0.0, -4.0], [-ln3, 1.0, ln3, np.log(9) + 2.0]]),
+           np.array([[2 * ln3], [4.0], [-2 * ln3], [0.0]])]
+biases = [np.array([0.0, 1.0, 0.0, 2.0]), np.array([-2.0])]
+out = np.array([[0.75], [0.25]])
 check_example("mlp_forward", mlp_forward, (x, weights, biases),
-              expected=(np.array([[0.75]]), [x, np.array([[0.75, 0.5, 0.25]]), np.array([[0.75]])]))
+              expected=(out, [x, np.array([[0.75, 0.5, 0.25, 0.5], [0.25, 0.5, 0.75, 0.9]]), out]))
 print("mlp_forward: the worked example passes.")
 
 # %% nbgrader={"grade": true, "grade_id": "test_mlp_forward_more", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}

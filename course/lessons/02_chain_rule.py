@@ -213,9 +213,12 @@ show(worked_graph(x, y))
 #
 # Each has a best $h$, where the two terms are about equal. For a well-scaled function
 # (with $f$ and its derivatives around 1) the forward difference's best step is about
-# $\sqrt{\varepsilon} \approx 10^{-8}$, with an error of about $10^{-8}$; the central
-# difference's is about $\varepsilon^{1/3} \approx 10^{-5}$, with an error of about
-# $10^{-11}$. That is why gradient checks use the central difference with $h = 10^{-5}$.
+# $\sqrt{\varepsilon} \approx 1.5 \times 10^{-8}$, and its error there is about
+# $\varepsilon / \sqrt{\varepsilon} = \sqrt{\varepsilon} \approx 10^{-8}$; the central
+# difference's best step is about $\varepsilon^{1/3} \approx 6 \times 10^{-6}$, and its
+# error there is about $\varepsilon / \varepsilon^{1/3} = \varepsilon^{2/3} \approx
+# 4 \times 10^{-11}$. That is why gradient checks use the central difference with
+# $h = 10^{-5}$.
 #
 # The plot shows the measured errors for $f = \sin$ at $x = 1$ on **log-log axes**. A
 # power law, error $= C h^p$, becomes a straight line there, because
@@ -407,9 +410,12 @@ print("numerical gradient at (2, 3):", numerical_gradient(worked_f, np.array([2.
 # - Each entry is between 0 (equal) and 1 (opposite signs, or one of them 0).
 # - The **max** over the entries, not the mean: one wrong entry among a thousand right
 #   ones is still a bug, and a mean would hide it.
-# - The **floor** $10^{-8}$: where both values are essentially 0 (a saturated neuron, say)
-#   the ratio would be $0/0$. With the floor, two values that are both tiny count as
-#   close: $|a_i - b_i|$ is then compared with $10^{-8}$ instead of with itself.
+# - The **floor** $10^{-8}$: the denominator is $\max(10^{-8}, |a_i| + |b_i|)$, so
+#   wherever $|a_i| + |b_i|$ is below $10^{-8}$ (both values essentially 0: a saturated
+#   neuron, say), $|a_i - b_i|$ is divided by $10^{-8}$ instead of by $|a_i| + |b_i|$.
+#   Without the floor two zeros would give $0/0$ = `nan`, and $10^{-12}$ against
+#   $-10^{-12}$ would count as opposite (a ratio of 1); with it, that ratio is
+#   $2 \times 10^{-12} / 10^{-8} = 2 \times 10^{-4}$: two tiny values count as close.
 #
 # **What to expect.** With the central difference, $h = 10^{-5}$ and well-scaled inputs
 # (values around 1, no kinks), a correct gradient gives a relative error of about
@@ -480,12 +486,12 @@ print("rel_error: the floor and opposite signs pass.")
 # one input $x$ (shape $(D,)$) whose target is $y$, and is scored by the squared error:
 #
 # $$
-# z = x \cdot w + b = \sum_{d=1}^{D} x_d w_d + b, \qquad a = \sigma(z), \qquad L = \tfrac{1}{2}(a - y)^2 .
+# z = x \cdot w + b = \sum_{d=1}^{D} x_d w_d + b, \qquad a = \sigma(z), \qquad \mathcal{L} = \tfrac{1}{2}(a - y)^2 .
 # $$
 #
-# As a graph: $w, b \to z \to a \to L$, a chain. The local derivatives are
+# As a graph: $w, b \to z \to a \to \mathcal{L}$, a chain. The local derivatives are
 #
-# - $\dfrac{\partial L}{\partial a} = a - y$ (the $\tfrac{1}{2}$ cancels the 2 from the square),
+# - $\dfrac{\partial \mathcal{L}}{\partial a} = a - y$ (the $\tfrac{1}{2}$ cancels the 2 from the square),
 # - $\dfrac{da}{dz} = \sigma'(z) = \sigma(z)\,(1 - \sigma(z)) = a\,(1 - a)$. (Derivation:
 #   $\sigma'(z) = \frac{e^{-z}}{(1 + e^{-z})^2} = \frac{1}{1 + e^{-z}} \cdot \frac{e^{-z}}{1 + e^{-z}}
 #   = \sigma(z)\,(1 - \sigma(z))$.)
@@ -494,22 +500,25 @@ print("rel_error: the floor and opposite signs pass.")
 # Multiplying along the chain, with the shared part computed once:
 #
 # $$
-# \frac{\partial L}{\partial z} = (a - y)\,a\,(1 - a), \qquad
-# \frac{\partial L}{\partial w} = \frac{\partial L}{\partial z}\, x, \qquad
-# \frac{\partial L}{\partial b} = \frac{\partial L}{\partial z}.
+# \frac{\partial \mathcal{L}}{\partial z} = (a - y)\,a\,(1 - a), \qquad
+# \frac{\partial \mathcal{L}}{\partial w} = \frac{\partial \mathcal{L}}{\partial z}\, x, \qquad
+# \frac{\partial \mathcal{L}}{\partial b} = \frac{\partial \mathcal{L}}{\partial z}.
 # $$
 #
 # **Watch the argument of $\sigma'$.** The formula $a(1 - a)$ takes the neuron's
-# *output* $a$, not its pre-activation $z$. One of the seed articles defines
-# `sigmoid_derivative(x)` as `x * (1 - x)`: that is correct only if you pass it the
-# output, despite the name `x`. Computing $z (1 - z)$ is a classic bug.
+# *output* $a$, not its pre-activation $z$. A widely read tutorial on backpropagation
+# defines `sigmoid_derivative(x)` as `x * (1 - x)`: that is correct only if you pass it the
+# output, despite the name `x`. Computing $z (1 - z)$ is a classic bug, and so is the
+# opposite slip, `sigmoid(a) * (1 - sigmoid(a))`: it applies the sigmoid a second time,
+# to a number that is already its output, and so gives the slope at the point $a$
+# instead of at $z$.
 #
 # **A case to check by hand:** $x = (1, 2, -1)$, $w = (0.5, -0.5, -0.5)$, $b = 0$,
 # $y = 1$. Then $z = 0.5 - 1 + 0.5 = 0$, $a = \sigma(0) = 0.5$ and
-# $L = \tfrac{1}{2}(0.5 - 1)^2 = 0.125$. Backward: $\partial L / \partial a = -0.5$,
-# $da/dz = 0.5 \cdot 0.5 = 0.25$, so $\partial L / \partial z = -0.125$,
-# $\partial L / \partial w = -0.125\,x = (-0.125, -0.25, 0.125)$ and
-# $\partial L / \partial b = -0.125$. The negative signs say that increasing $b$, $w_1$
+# $\mathcal{L} = \tfrac{1}{2}(0.5 - 1)^2 = 0.125$. Backward: $\partial \mathcal{L} / \partial a = -0.5$,
+# $da/dz = 0.5 \cdot 0.5 = 0.25$, so $\partial \mathcal{L} / \partial z = -0.125$,
+# $\partial \mathcal{L} / \partial w = -0.125\,x = (-0.125, -0.25, 0.125)$ and
+# $\partial \mathcal{L} / \partial b = -0.125$. The negative signs say that increasing $b$, $w_1$
 # or $w_2$ would lower the loss: it would push $a$ up, towards the target 1.
 #
 # **Exercise 3 (4 points).** Write `neuron_gradients(x, w, b, y)`, returning
@@ -574,15 +583,24 @@ print("neuron_gradients: the second example passes.")
 # ## 8. Gradient-check your neuron
 #
 # Now put the three functions together, as you will for every backward pass in this
-# course. To check $\partial L / \partial w$, write the loss as a function of $w$ alone
+# course. To check $\partial \mathcal{L} / \partial w$, write the loss as a function of $w$ alone
 # (the other arguments held fixed) and hand it to `numerical_gradient`; for $b$, do the
 # same with a one-element array. Then compare with `rel_error`.
 #
 # **Exercise 4 (not graded).** Run the cell below and read the relative errors. Going by
-# section 6, do they say your `neuron_gradients` is right? Then look at the second part: a
+# section 6, do they say your `neuron_gradients` is right? Then look at the next line: a
 # gradient with the sigmoid's derivative forgotten. Which verdict does the check give it?
-# Try `h=1e-9` or `h=1e-1` in the calls to `numerical_gradient`: what happens to the
-# relative error of the correct gradient, and why?
+# The last lines repeat the check of the correct `dw` with the steps $h = 10^{-1}$ and
+# $h = 10^{-9}$: what happens to the relative error, and why? (Section 4 has the answer.)
+# To try steps of your own, add a cell below it (click the cell, then press `B`, or use
+# the **+** button in the toolbar): cells you add are yours to edit and run, and they are
+# not graded. For example:
+#
+# ```python
+# for h in [1e-2, 1e-4, 1e-6, 1e-8]:
+#     dw_h = numerical_gradient(lambda w_: neuron_gradients(x, w_, b, y)[0], w, h=h)
+#     print(h, rel_error(dw, dw_h))
+# ```
 
 # %% nbgrader={"grade": false, "grade_id": "gradient_check_demo", "locked": true, "schema_version": 3, "solution": false, "task": false}
 rng = np.random.default_rng(0)
@@ -598,13 +616,20 @@ a = sigmoid(x @ w + b)
 dw_buggy = (a - y) * x  # the factor a * (1 - a) forgotten
 print(f"a buggy dw: relative error {rel_error(dw_buggy, dw_numerical):.1e}")
 
+for h in [1e-1, 1e-9]:  # the correct dw against numerical gradients with other steps
+    dw_other_h = numerical_gradient(lambda w_: neuron_gradients(x, w_, b, y)[0], w, h=h)
+    print(f"your dw, numerical gradient with h = {h:.0e}: relative error {rel_error(dw, dw_other_h):.1e}")
+
 # %% [markdown] nbgrader={"grade": false, "grade_id": "saturated_check_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ### A check that proves little
 #
 # Lesson 01's patient, with unscaled inputs (age 45, heart rate 80, cholesterol 200),
-# has $z = 49$: the sigmoid is saturated, $a$ rounds to exactly 1, and $a(1 - a) = 0$.
-# So the correct gradient is 0, and so is the numerical one: moving a weight by
-# $10^{-5}$ does not change the loss in any digit. Only the floor in `rel_error` keeps the
+# has $z = 49$: the sigmoid is saturated, $a = 1 - 5.2 \times 10^{-22}$ rounds to exactly
+# 1, and $a(1 - a)$ is computed as 0. So the gradient `neuron_gradients` computes is exactly
+# 0, although the true one is not: it is about $5.2 \times 10^{-22}\,x$, between
+# $2 \times 10^{-20}$ and $1.1 \times 10^{-19}$. The numerical gradient is 0 as well: moving a weight by $10^{-5}$ moves $z$ by
+# at most $2 \times 10^{-3}$, $a$ still rounds to 1, and the loss does not change in any
+# digit. Only the floor in `rel_error` keeps the
 # check from computing $0/0$ = `nan`; it reports 0, a pass. But a gradient with its sign
 # flipped, $(y - a)\,a\,(1 - a)\,x$, is 0 here too, and passes just as well. Where the
 # gradients vanish, a gradient check cannot tell right from wrong: check at well-scaled
@@ -636,8 +661,8 @@ print(f"a dw with the wrong sign: relative error {rel_error(dw_sign_flipped, dw_
 #   $10^{-5}$ (central) and $10^{-8}$ (forward).
 # - A **gradient check** compares the analytic gradient with the numerical one by their
 #   relative error: about $10^{-7}$ or less is right, about $10^{-2}$ or more is a bug.
-# - For a sigmoid neuron with squared error, $\partial L / \partial z = (a - y)\,a\,(1 - a)$,
-#   then $\partial L / \partial w = \partial L / \partial z \cdot x$ and
-#   $\partial L / \partial b = \partial L / \partial z$.
+# - For a sigmoid neuron with squared error, $\partial \mathcal{L} / \partial z = (a - y)\,a\,(1 - a)$,
+#   then $\partial \mathcal{L} / \partial w = \partial \mathcal{L} / \partial z \cdot x$ and
+#   $\partial \mathcal{L} / \partial b = \partial \mathcal{L} / \partial z$.
 #
 # Next, lesson 03: the same chain rule, layer by layer, through a whole network.

@@ -55,9 +55,12 @@ from helpers.widgets.backprop import training_stepper
 # measures how far the output is from the target. Training needs
 # $\partial \mathcal{L} / \partial W_l$ and $\partial \mathcal{L} / \partial b_l$ for every
 # layer. Each is a chain-rule product, and the products for different layers share most of
-# their factors: the product for $W_1$ contains every factor of the product for $W_2$, and
-# more. Backpropagation computes each shared part once, starting at the loss and walking
-# down.
+# their factors. In a network of two layers, both $\partial \mathcal{L} / \partial W_2$ and
+# $\partial \mathcal{L} / \partial W_1$ start from $\partial \mathcal{L} / \partial z^{(2)}$,
+# the gradient at the output layer's pre-activation; the product for $W_2$ then ends with
+# layer 2's input $a^{(1)}$, while the product for $W_1$ carries on through $W_2$ and the
+# first layer's sigmoid down to $x$ (section 4 writes both out). Backpropagation computes
+# each shared part once, starting at the loss and walking down.
 #
 # Every layer does the same job on the way down. It receives the gradient of the loss
 # with respect to its **output**, called the **upstream gradient** and written `dout` in
@@ -72,10 +75,14 @@ from helpers.widgets.backprop import training_stepper
 # - each gradient has the shape of the thing it is the gradient of: `dx` has `x`'s shape,
 #   `dW` has `W`'s. Keep that in mind; it is the best debugging tool of this lesson.
 #
-# Cost: the backward pass does about as much arithmetic as the forward pass. The numerical
-# gradient of lesson 02 needs two forward passes *per parameter*: for the 15 parameters of
-# the network you train below that is 30 forward passes instead of one backward pass, and
-# for a network with a million weights, two million.
+# **Cost.** The backward pass costs about twice as much arithmetic as the forward pass. A
+# dense layer's forward pass is one matrix product, `x @ W`, about $N D M$ multiply-adds;
+# its backward pass is two of the same size, `dout @ W.T` for `dx` and `x.T @ dout` for
+# `dW` (the sums for `db` and the elementwise sigmoid slopes are small next to them). So
+# one forward and one backward pass together cost about three forward passes, however many
+# parameters there are. The numerical gradient of lesson 02 needs two forward passes *per
+# parameter*: for the 15 parameters of the network you train below that is 30 forward
+# passes against about 3, and for a network with a million weights, two million.
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "dense_math", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 2. Backward through a dense layer
@@ -136,20 +143,25 @@ from helpers.widgets.backprop import training_stepper
 #
 # ### Worked example
 #
-# Take $N = 2$ samples of $D = 2$ features and a layer of $M = 3$ neurons:
+# Take lesson 01's example layer: $N = 2$ samples of $D = 3$ features and a layer of
+# $M = 4$ neurons (three different sizes, so that a product the wrong way round shows up as
+# a wrong shape), with an upstream gradient of the output's shape $(2, 4)$:
 #
 # $$
-# x = \begin{pmatrix} 1 & 2 \\ 0 & 1 \end{pmatrix}, \quad
-# W = \begin{pmatrix} 1 & -1 & 2 \\ 0 & 2 & 1 \end{pmatrix}, \quad
-# \texttt{dout} = \begin{pmatrix} 1 & 0 & 2 \\ -1 & 1 & 0 \end{pmatrix}.
+# x = \begin{pmatrix} 1 & 2 & 3 \\ 0 & -1 & 2 \end{pmatrix}, \quad
+# W = \begin{pmatrix} 1 & 0 & 2 & 0 \\ 0 & 1 & 0 & -1 \\ 1 & -1 & 0 & 1 \end{pmatrix}, \quad
+# \texttt{dout} = \begin{pmatrix} 1 & 0 & 2 & 1 \\ -1 & 1 & 0 & 3 \end{pmatrix}.
 # $$
 #
-# - `dx = dout @ W.T`: row 1 is $1 \cdot (1, 0) + 0 \cdot (-1, 2) + 2 \cdot (2, 1) = (5, 2)$,
-#   row 2 is $-1 \cdot (1, 0) + 1 \cdot (-1, 2) = (-2, 2)$.
+# - `dx = dout @ W.T`: entry $(n, d)$ is row $n$ of `dout` against row $d$ of $W$. Row 1
+#   is $(1 + 0 + 4 + 0,\; 0 + 0 + 0 - 1,\; 1 + 0 + 0 + 1) = (5, -1, 2)$, row 2 is
+#   $(-1 + 0 + 0 + 0,\; 0 + 1 + 0 - 3,\; -1 - 1 + 0 + 3) = (-1, -2, 1)$. Shape $(2, 3)$,
+#   like $x$.
 # - `dW = x.T @ dout`: row $d$ of `dW` adds up $x_{nd}$ times row $n$ of `dout`:
-#   row 1 is $1 \cdot (1, 0, 2) + 0 \cdot (-1, 1, 0) = (1, 0, 2)$, row 2 is
-#   $2 \cdot (1, 0, 2) + 1 \cdot (-1, 1, 0) = (1, 1, 4)$. Shape $(2, 3)$, like $W$.
-# - `db`: the column sums of `dout`, $(0, 1, 2)$.
+#   row 1 is $1 \cdot (1, 0, 2, 1) + 0 \cdot (-1, 1, 0, 3) = (1, 0, 2, 1)$, row 2 is
+#   $2 \cdot (1, 0, 2, 1) - 1 \cdot (-1, 1, 0, 3) = (3, -1, 4, -1)$, row 3 is
+#   $3 \cdot (1, 0, 2, 1) + 2 \cdot (-1, 1, 0, 3) = (1, 2, 6, 9)$. Shape $(3, 4)$, like $W$.
+# - `db`: the column sums of `dout`, $(0, 1, 2, 4)$. Shape $(4,)$, like $b$.
 #
 # **Exercise 1 (3 points).** Write `dense_backward(dout, x, W)` returning `(dx, dW, db)`.
 # Three lines of NumPy, no loops. It does not need `b`: the gradients do not depend on it.
@@ -174,13 +186,14 @@ def dense_backward(dout, x, W):
 # %% nbgrader={"grade": true, "grade_id": "test_dense_backward", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 from helpers.check import check_example
 
-dout = np.array([[1.0, 0.0, 2.0], [-1.0, 1.0, 0.0]])
-x = np.array([[1.0, 2.0], [0.0, 1.0]])
-W = np.array([[1.0, -1.0, 2.0], [0.0, 2.0, 1.0]])
+# N = 2, D = 3, M = 4; the sums are worked out in the text above.
+dout = np.array([[1.0, 0.0, 2.0, 1.0], [-1.0, 1.0, 0.0, 3.0]])
+x = np.array([[1.0, 2.0, 3.0], [0.0, -1.0, 2.0]])
+W = np.array([[1.0, 0.0, 2.0, 0.0], [0.0, 1.0, 0.0, -1.0], [1.0, -1.0, 0.0, 1.0]])
 check_example("dense_backward", dense_backward, (dout, x, W),
-              expected=(np.array([[5.0, 2.0], [-2.0, 2.0]]),
-                        np.array([[1.0, 0.0, 2.0], [1.0, 1.0, 4.0]]),
-                        np.array([0.0, 1.0, 2.0])))
+              expected=(np.array([[5.0, -1.0, 2.0], [-1.0, -2.0, 1.0]]),
+                        np.array([[1.0, 0.0, 2.0, 1.0], [3.0, -1.0, 4.0, -1.0], [1.0, 2.0, 6.0, 9.0]]),
+                        np.array([0.0, 1.0, 2.0, 4.0])))
 print("dense_backward: the worked example passes.")
 
 # %% nbgrader={"grade": true, "grade_id": "test_dense_backward_more", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
@@ -235,8 +248,8 @@ print("dense_backward: the batch of three passes.")
 #
 # - The formula takes the sigmoid's **output**. `a * (1 - a)` is $\sigma'(z)$; writing
 #   `sigmoid(a) * (1 - sigmoid(a))` computes $\sigma'(a)$, the slope at the wrong point
-#   (the seed articles' helper `sigmoid_derivative(x) = x * (1 - x)` invites this
-#   confusion: it is not $\sigma'(x)$, it is $\sigma'$ written in terms of the output).
+#   (the helper `sigmoid_derivative(x) = x * (1 - x)` found in many tutorials invites
+#   this confusion: it is not $\sigma'(x)$, it is $\sigma'$ written in terms of the output).
 # - It is the **sigmoid's** formula. Another activation has another derivative; section 7
 #   is about an article that forgot this.
 #
@@ -326,19 +339,27 @@ print("sigmoid_backward: the extremes pass.")
 #
 # ### Worked example
 #
-# Lesson 01's network: $x = (1, 0)$,
-# $W_1 = \begin{pmatrix} \ln 3 & 0 & -\ln 3 \\ 5 & 7 & 9 \end{pmatrix}$, $b_1 = 0$,
-# $W_2 = (2, 0, -2)^\top$, $b_2 = \ln 3 - 1$, so that $a_1 = (0.75, 0.5, 0.25)$ and
-# $\text{out} = 0.75$. Take $\texttt{dout} = 1$:
+# Lesson 01's network and batch of two: $x = \begin{pmatrix} 1 & 1 & 0 \\ 0 & 1 & 1 \end{pmatrix}$,
+# a hidden layer of 4 sigmoids with outputs
+# $a_1 = \begin{pmatrix} 0.75 & 0.5 & 0.25 & 0.5 \\ 0.25 & 0.5 & 0.75 & 0.9 \end{pmatrix}$,
+# and $W_2 = (2 \ln 3, 4, -2 \ln 3, 0)^\top$, so that $\text{out} = (0.75, 0.25)^\top$
+# (lesson 01 computes them; $W_1$ itself is not needed backwards, only its input $x$).
+# Take $\texttt{dout} = (4, 8)^\top$, one row per sample:
 #
-# - layer 2, sigmoid: $dz_2 = 1 \cdot 0.75 \cdot 0.25 = 0.1875$;
-# - layer 2, dense: $dW_2 = a_1^\top dz_2 = (0.140625, 0.09375, 0.046875)^\top$,
-#   $db_2 = 0.1875$, and $da_1 = dz_2 W_2^\top = (0.375, 0, -0.375)$;
-# - layer 1, sigmoid: the slopes $a_1 (1 - a_1)$ are $(0.1875, 0.25, 0.1875)$, so
-#   $dz_1 = (0.0703125, 0, -0.0703125)$;
-# - layer 1, dense: $db_1 = dz_1$, and $dW_1 = x^\top dz_1$ has $dz_1$ as its first row
-#   and zeros as its second, because $x_2 = 0$: a weight whose input is 0 did not affect
-#   the output, so its gradient is 0.
+# - layer 2, sigmoid: both outputs have the slope $0.75 \cdot 0.25 = 0.1875$, so
+#   $dz_2 = (4 \cdot 0.1875,\; 8 \cdot 0.1875)^\top = (0.75, 1.5)^\top$;
+# - layer 2, dense: $dW_2 = a_1^\top dz_2$ adds $0.75$ times row 1 of $a_1$ and $1.5$ times
+#   row 2: $(0.5625 + 0.375,\; 0.375 + 0.75,\; 0.1875 + 1.125,\; 0.375 + 1.35)^\top
+#   = (0.9375, 1.125, 1.3125, 1.725)^\top$; $db_2 = 0.75 + 1.5 = 2.25$, a **sum** over the
+#   two samples; and $da_1 = dz_2 W_2^\top$ has rows $0.75\,W_2^\top$ and $1.5\,W_2^\top$;
+# - layer 1, sigmoid: the slopes $a_1 (1 - a_1)$ are $(0.1875, 0.25, 0.1875, 0.25)$ in row 1
+#   and $(0.1875, 0.25, 0.1875, 0.09)$ in row 2, so
+#   $dz_1 = \begin{pmatrix} 0.28125 \ln 3 & 0.75 & -0.28125 \ln 3 & 0 \\ 0.5625 \ln 3 & 1.5 & -0.5625 \ln 3 & 0 \end{pmatrix}$;
+# - layer 1, dense: $db_1$ is the sum of the two rows of $dz_1$,
+#   $(0.84375 \ln 3,\; 2.25,\; -0.84375 \ln 3,\; 0)$, and $dW_1 = x^\top dz_1$ has rows
+#   $dz_1$'s row 1 (the first feature is 1 only in sample 1), the sum of both rows (the
+#   second feature is 1 in both), and $dz_1$'s row 2. The fourth hidden neuron gets no
+#   gradient at all: its outgoing weight is 0, so it did not affect the output.
 #
 # **Exercise 3 (4 points).** Write `mlp_backward(dout, activations, weights)` returning
 # `(dweights, dbiases)`, two lists in the order of `weights` (so `dweights[l]` has the shape
@@ -370,14 +391,17 @@ def mlp_backward(dout, activations, weights):
 # %% nbgrader={"grade": true, "grade_id": "test_mlp_backward", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
 from helpers.check import check_example
 
+# Lesson 01's network on a batch of two, worked out in the text above.
 ln3 = np.log(3)
-x = np.array([[1.0, 0.0]])
-weights = [np.array([[ln3, 0.0, -ln3], [5.0, 7.0, 9.0]]), np.array([[2.0], [0.0], [-2.0]])]
-activations = [x, np.array([[0.75, 0.5, 0.25]]), np.array([[0.75]])]
-dz1 = np.array([0.0703125, 0.0, -0.0703125])
-check_example("mlp_backward", mlp_backward, (np.array([[1.0]]), activations, weights),
-              expected=([np.array([dz1, [0.0, 0.0, 0.0]]), np.array([[0.140625], [0.09375], [0.046875]])],
-                        [dz1, np.array([0.1875])]))
+x = np.array([[1.0, 1.0, 0.0], [0.0, 1.0, 1.0]])
+weights = [np.array([[ln3, 1.0, -ln3, 2.0], [0.0, -2.0, 0.0, -4.0], [-ln3, 1.0, ln3, np.log(9) + 2.0]]),
+           np.array([[2 * ln3], [4.0], [-2 * ln3], [0.0]])]
+activations = [x, np.array([[0.75, 0.5, 0.25, 0.5], [0.25, 0.5, 0.75, 0.9]]), np.array([[0.75], [0.25]])]
+dz1 = np.array([[0.28125 * ln3, 0.75, -0.28125 * ln3, 0.0], [0.5625 * ln3, 1.5, -0.5625 * ln3, 0.0]])
+check_example("mlp_backward", mlp_backward, (np.array([[4.0], [8.0]]), activations, weights),
+              expected=([np.array([dz1[0], dz1[0] + dz1[1], dz1[1]]),
+                         np.array([[0.9375], [1.125], [1.3125], [1.725]])],
+                        [dz1[0] + dz1[1], np.array([2.25])]))
 print("mlp_backward: the worked example passes.")
 
 # %% nbgrader={"grade": true, "grade_id": "test_mlp_backward_more", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
@@ -408,9 +432,9 @@ print("mlp_backward: the one-layer network passes.")
 # %% [markdown] nbgrader={"grade": false, "grade_id": "training_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 5. Training a network with your gradients
 #
-# One of the seed articles trains a 2-2-2-1 sigmoid network (two inputs, two hidden layers
-# of two neurons, one output) on a single example, $X = (0.6, 0.4)$ with target
-# $Y = 0.875$. Its loss is half the squared error,
+# A widely read blog post on backpropagation trains a 2-2-2-1 sigmoid network (two
+# inputs, two hidden layers of two neurons, one output) on a single example,
+# $X = (0.6, 0.4)$ with target $Y = 0.875$. Its loss is half the squared error,
 #
 # $$
 # \mathcal{L} = \tfrac{1}{2} \sum (\text{pred} - Y)^2,
@@ -427,9 +451,9 @@ print("mlp_backward: the one-layer network passes.")
 # $$
 #
 # The article prints a prediction of 0.5295 at epoch 0 and 0.8744 after 500 epochs. It
-# draws its initial weights with `np.random.randn` without a seed, so it does not say what
-# they were; the weights below are our choice, with one decimal, and their run follows
-# the article's printed log to within 0.003.
+# draws its initial weights with `np.random.randn` without fixing the random seed, so it
+# does not say what they were; the weights below are our choice, with one decimal, and
+# their run follows the article's printed log to within 0.003.
 #
 # **Backpropagation does not update anything.** Backpropagation computes gradients; the
 # update is a separate step that uses them (lesson 07 is about better updates than this
@@ -539,7 +563,7 @@ training_stepper(backward=mlp_backward)
 # %% [markdown] nbgrader={"grade": false, "grade_id": "bug_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 7. Find the bug
 #
-# Another seed article (the one whose forward pass you ran in lesson 01: three inputs, a
+# Another tutorial (the one whose forward pass you ran in lesson 01: three inputs, a
 # hidden layer of two **tanh** neurons, one **sigmoid** output, no biases) follows it with
 # this backward pass:
 #
@@ -584,17 +608,23 @@ training_stepper(backward=mlp_backward)
 # weights in the order of the inputs. You may use your `dense_backward` and
 # `sigmoid_backward` (during the tests they point at the reference versions).
 #
-# A case to check by hand: $x = (1, 2, 4)$,
-# $W_1 = \begin{pmatrix} \ln 2 & \ln 3 \\ 1 & -1 \\ -0.5 & 0.5 \end{pmatrix}$, so
-# $x W_1 = (\ln 2, \ln 3)$ and $a_1 = (0.6, 0.8)$ (since
+# A case to check by hand, a batch of two samples: $x = \begin{pmatrix} 1 & 2 & 4 \\ 0 & 1 & 2 \end{pmatrix}$,
+# $W_1 = \begin{pmatrix} \ln 2 & \ln 3 \\ 1 & -1 \\ -0.5 & 0.5 \end{pmatrix}$, so the first
+# row of $x W_1$ is $(\ln 2, \ln 3)$, with $\tanh$ $(0.6, 0.8)$ (since
 # $\tanh z = \frac{e^{2z} - 1}{e^{2z} + 1}$: $\frac{4 - 1}{4 + 1}$ and
-# $\frac{9 - 1}{9 + 1}$); $W_2 = (4, -3)^\top$, so $a_1 W_2 = 0$ and $\text{out} = 0.5$.
-# With target 1, $\texttt{dout} = -0.5$:
+# $\frac{9 - 1}{9 + 1}$), and the second is $(1 - 1, -1 + 1) = (0, 0)$, with $\tanh$
+# $(0, 0)$. $W_2 = (4, -3)^\top$, so both samples have $a_1 W_2 = 0$ and
+# $\text{out} = 0.5$. With targets 1 and 0, $\texttt{dout} = \text{out} - \text{target}
+# = (-0.5, 0.5)^\top$:
 #
-# - $dz_2 = -0.5 \cdot 0.5 \cdot 0.5 = -0.125$, so $dW_2 = a_1^\top dz_2 = (-0.075, -0.1)^\top$;
-# - $da_1 = dz_2 W_2^\top = (-0.5, 0.375)$; tanh's slopes $1 - a_1^2 = (0.64, 0.36)$ give
-#   $dz_1 = (-0.32, 0.135)$;
-# - $dW_1 = x^\top dz_1$: its rows are $1$, $2$ and $4$ times $(-0.32, 0.135)$.
+# - $dz_2 = \texttt{dout} \cdot 0.5 \cdot 0.5 = (-0.125, 0.125)^\top$, so
+#   $dW_2 = a_1^\top dz_2 = -0.125\,(0.6, 0.8)^\top + 0.125\,(0, 0)^\top = (-0.075, -0.1)^\top$;
+# - $da_1 = dz_2 W_2^\top$ has rows $(-0.5, 0.375)$ and $(0.5, -0.375)$; tanh's slopes
+#   $1 - a_1^2$ are $(0.64, 0.36)$ and $(1, 1)$, so $dz_1$ has rows $(-0.32, 0.135)$ and
+#   $(0.5, -0.375)$;
+# - $dW_1 = x^\top dz_1$: row $d$ adds $x_{1d}$ times the first row of $dz_1$ and $x_{2d}$
+#   times the second: $(-0.32, 0.135)$, $(-0.64 + 0.5, 0.27 - 0.375) = (-0.14, -0.105)$
+#   and $(-1.28 + 1, 0.54 - 0.75) = (-0.28, -0.21)$.
 
 # %% nbgrader={"grade": false, "grade_id": "tanh_sigmoid_backward", "locked": false, "schema_version": 3, "solution": true, "task": false}
 # Your explanation (not graded): which line of the article's snippet is wrong, why, and
@@ -625,13 +655,15 @@ def tanh_sigmoid_backward(dout, x, W1, a1, W2, out):
 # %% nbgrader={"grade": true, "grade_id": "test_tanh_sigmoid_backward", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
 from helpers.check import check_example
 
-x = np.array([[1.0, 2.0, 4.0]])
+# A batch of two, worked out in the text above.
+x = np.array([[1.0, 2.0, 4.0], [0.0, 1.0, 2.0]])
 W1 = np.array([[np.log(2), np.log(3)], [1.0, -1.0], [-0.5, 0.5]])
+a1 = np.array([[0.6, 0.8], [0.0, 0.0]])
 W2 = np.array([[4.0], [-3.0]])
-dz1 = np.array([[-0.32, 0.135]])
 check_example("tanh_sigmoid_backward", tanh_sigmoid_backward,
-              (np.array([[-0.5]]), x, W1, np.array([[0.6, 0.8]]), W2, np.array([[0.5]])),
-              expected=(np.array([1.0, 2.0, 4.0])[:, None] * dz1, np.array([[-0.075], [-0.1]])))
+              (np.array([[-0.5], [0.5]]), x, W1, a1, W2, np.array([[0.5], [0.5]])),
+              expected=(np.array([[-0.32, 0.135], [-0.14, -0.105], [-0.28, -0.21]]),
+                        np.array([[-0.075], [-0.1]])))
 print("tanh_sigmoid_backward: the worked example passes.")
 
 # %% nbgrader={"grade": true, "grade_id": "test_tanh_sigmoid_backward_more", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
@@ -697,7 +729,7 @@ print("tanh_sigmoid_backward: the saturated batch passes.")
 show(derivative_mixup(marks=(0.2913, 0.3275)))
 
 
-def seed_002_backward(dout, x, W1, a1, W2, out):
+def article_backward(dout, x, W1, a1, W2, out):
     """The article's snippet with batches as rows, bug included; returns (dW1, dW2)."""
     def sigmoid_derivative(a):
         return a * (1 - a)
@@ -706,31 +738,31 @@ def seed_002_backward(dout, x, W1, a1, W2, out):
     return x.T @ d_hidden_layer, a1.T @ d_output
 
 
-x_seed = np.array([[0.5, 0.2, 0.1]])
-W1_seed = np.array([[0.4, 0.3], [0.2, 0.7], [0.6, 0.5]])
-W2_seed = np.array([[0.8], [0.6]])
+x_article = np.array([[0.5, 0.2, 0.1]])
+W1_article = np.array([[0.4, 0.3], [0.2, 0.7], [0.6, 0.5]])
+W2_article = np.array([[0.8], [0.6]])
 target = np.array([[1.0]])
 
 
-def seed_loss(W1, W2):
-    out = sigmoid(np.tanh(x_seed @ W1) @ W2)
+def article_loss(W1, W2):
+    out = sigmoid(np.tanh(x_article @ W1) @ W2)
     return half_squared_error(out, target)
 
 
 def gradient_errors(backward):
-    """rel_error of backward's (dW1, dW2) against numerical gradients of seed_loss."""
-    a1 = np.tanh(x_seed @ W1_seed)
-    out = sigmoid(a1 @ W2_seed)
-    dW1, dW2 = backward(out - target, x_seed, W1_seed, a1, W2_seed, out)
-    return {"dW1": rel_error(dW1, numerical_gradient(lambda W: seed_loss(W, W2_seed), W1_seed)),
-            "dW2": rel_error(dW2, numerical_gradient(lambda W: seed_loss(W1_seed, W), W2_seed))}
+    """rel_error of backward's (dW1, dW2) against numerical gradients of article_loss."""
+    a1 = np.tanh(x_article @ W1_article)
+    out = sigmoid(a1 @ W2_article)
+    dW1, dW2 = backward(out - target, x_article, W1_article, a1, W2_article, out)
+    return {"dW1": rel_error(dW1, numerical_gradient(lambda W: article_loss(W, W2_article), W1_article)),
+            "dW2": rel_error(dW2, numerical_gradient(lambda W: article_loss(W1_article, W), W2_article))}
 
 
-seed_errors = gradient_errors(seed_002_backward)
+article_errors = gradient_errors(article_backward)
 fixed_errors = gradient_errors(tanh_sigmoid_backward)
-print("the article's backward pass:", {name: f"{e:.1e}" for name, e in seed_errors.items()})
+print("the article's backward pass:", {name: f"{e:.1e}" for name, e in article_errors.items()})
 print("your backward pass:         ", {name: f"{e:.1e}" for name, e in fixed_errors.items()})
-show(gradient_check_chart({"the article's snippet": seed_errors, "your fix": fixed_errors}))
+show(gradient_check_chart({"the article's snippet": article_errors, "your fix": fixed_errors}))
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "bug_after", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # The article's `dW2` passes the check and its `dW1` fails by a wide margin: the error is in

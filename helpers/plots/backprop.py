@@ -1,5 +1,5 @@
 """Lesson 03 plots: a training run's loss and prediction, a gradient check, and the slope
-of tanh against the sigmoid's formula that seed 002 applies to it.
+of tanh against the sigmoid's formula that a published tutorial's backward pass applies to it.
 
 The backward pass is lesson 03's own exercise: :func:`train_step` takes it as an argument
 (the lesson passes the student's ``mlp_backward``). The forward pass is lesson 01's, so
@@ -10,28 +10,29 @@ import numpy as np
 from ..display import new_figure
 from ..reference.forward import mlp_forward
 
-#: Seed 003's training problem: one sample, one target, a 2-2-2-1 sigmoid network. The
-#: article draws its initial weights with an unseeded np.random.randn, so it does not
-#: say what they were; these are fixed, one-decimal weights whose run follows the
-#: article's printed log (0.5295 at epoch 0, 0.8744 at epoch 500) to within 0.003.
-SEED_X = np.array([[0.6, 0.4]])
-SEED_Y = np.array([[0.875]])
-SEED_WEIGHTS = (
+#: The training problem of a widely read blog post on backpropagation: one sample, one
+#: target, a 2-2-2-1 sigmoid network. The article draws its initial weights with an
+#: unseeded np.random.randn, so it does not say what they were; these are fixed,
+#: one-decimal weights whose run follows the article's printed log (0.5295 at epoch 0,
+#: 0.8744 at epoch 500) to within 0.003.
+ARTICLE_X = np.array([[0.6, 0.4]])
+ARTICLE_Y = np.array([[0.875]])
+ARTICLE_WEIGHTS = (
     np.array([[0.1, -0.4], [0.7, -1.0]]),
     np.array([[0.1, -1.3], [0.2, -1.8]]),
     np.array([[0.1], [0.4]]),
 )
-SEED_BIASES = (np.array([-2.3, 0.2]), np.array([-0.3, 0.5]), np.array([-0.1]))
+ARTICLE_BIASES = (np.array([-2.3, 0.2]), np.array([-0.3, 0.5]), np.array([-0.1]))
 
 
-def seed_network():
-    """Fresh copies of seed 003's ``(X, Y, weights, biases)``, weights and biases as lists."""
-    return (SEED_X.copy(), SEED_Y.copy(),
-            [W.copy() for W in SEED_WEIGHTS], [b.copy() for b in SEED_BIASES])
+def article_network():
+    """Fresh copies of the blog post's ``(X, Y, weights, biases)``, weights and biases as lists."""
+    return (ARTICLE_X.copy(), ARTICLE_Y.copy(),
+            [W.copy() for W in ARTICLE_WEIGHTS], [b.copy() for b in ARTICLE_BIASES])
 
 
 def half_squared_error(pred, target):
-    """Seed 003's loss 0.5 * sum((pred - target) ** 2) and its gradient pred - target."""
+    """The blog post's loss 0.5 * sum((pred - target) ** 2) and its gradient pred - target."""
     return 0.5 * float(np.sum((pred - target) ** 2)), pred - target
 
 
@@ -114,7 +115,7 @@ def gradient_check_chart(runs, threshold=1e-7):
 
 def derivative_mixup(marks=()):
     """tanh's slope written with its output a = tanh(z), 1 - a^2, against the sigmoid's
-    formula a (1 - a) that seed 002 applies to a tanh layer, for a in [-1, 1].
+    formula a (1 - a) that the tutorial's snippet applies to a tanh layer, for a in [-1, 1].
 
     ``marks`` are hidden-layer outputs to mark on both curves.
     """

@@ -34,6 +34,14 @@ class Example:
         return (np.sqrt(2 * scale / abs(self.d2f(self.x0))),
                 np.cbrt(3 * scale / abs(self.d3f(self.x0))))
 
+    def best_errors(self):
+        """The modelled errors at the best steps: truncation plus round-off. For f and its
+        derivatives around 1 these are about sqrt(eps) (forward) and eps^(2/3) (central)."""
+        h_forward, h_central = self.best_steps()
+        trunc_f, _, round_f = error_models(self, h_forward)
+        _, trunc_c, round_c = error_models(self, h_central)
+        return trunc_f + round_f, trunc_c + round_c
+
 
 #: The functions the widget offers: label -> Example.
 EXAMPLES = {
@@ -84,10 +92,11 @@ def _draw_errors(ax, example, current_h=None, relative=False, models=True):
         ax.loglog(STEPS, trunc_f, ":", color="tab:blue", label="|f''| h / 2 (slope 1)")
         ax.loglog(STEPS, trunc_c, ":", color="tab:orange", label="|f'''| h² / 6 (slope 2)")
         ax.loglog(STEPS, roundoff, "--", color="gray", label="eps |f| / h (slope -1)")
-        for h_best, color, which in zip(example.best_steps(), ("tab:blue", "tab:orange"),
-                                        ("forward", "central")):
+        for h_best, error, color, which in zip(example.best_steps(), example.best_errors(),
+                                               ("tab:blue", "tab:orange"), ("forward", "central")):
             ax.axvline(h_best, color=color, alpha=0.4, linewidth=4,
-                       label=f"best h for the {which} difference, about {h_best:.0e}")
+                       label=f"best h for the {which} difference, about {h_best:.0e} "
+                             f"(error about {error:.0e})")
     if relative:
         ax.axhspan(FLOOR, 1e-7, color="tab:green", alpha=0.12, label="below 1e-7: correct")
         ax.axhspan(1e-2, 10.0, color="tab:red", alpha=0.12, label="above 1e-2: a bug")

@@ -66,7 +66,7 @@ def mlp_backward(dout, activations, weights):
 
 
 def tanh_sigmoid_backward(dout, x, W1, a1, W2, out):
-    """Backward pass of seed 002's network ``out = sigmoid(tanh(x @ W1) @ W2)`` (no biases).
+    """Backward pass of the find-the-bug tutorial's network ``out = sigmoid(tanh(x @ W1) @ W2)`` (no biases).
 
     Parameters
     ----------

@@ -24,17 +24,20 @@ def dense_forward(x, W, b):
 def sigmoid(z):
     """Logistic function 1 / (1 + exp(-z)), elementwise.
 
-    Exact and free of overflow warnings for any float input: exp is only ever taken of
-    -|z| <= 0, which cannot overflow, and each branch is the algebraically equal form
-    that divides by a number in [1, 2].
+    For any float input, +-inf included, the result is the true value rounded to float64
+    to within about two units in the last place (relative error a few times 1e-16; for
+    results below 2.2e-308, the subnormals, within half the smallest positive float64),
+    with no overflow warning and no NaN: exp is only ever taken of -|z| <= 0, which cannot
+    overflow, and each branch is the algebraically equal form that divides by a number in
+    [1, 2].
 
     >>> sigmoid(np.array([0.0, 1000.0, -1000.0]))
     array([0.5, 1. , 0. ])
     """
     z = np.asarray(z, dtype=float)
-    e = np.exp(-np.abs(z))  # in (0, 1]
+    t = np.exp(-np.abs(z))  # in (0, 1]
     # z >= 0: 1 / (1 + e^-z);  z < 0: e^z / (1 + e^z)
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    return np.where(z >= 0, 1.0 / (1.0 + t), t / (1.0 + t))
 
 
 def mlp_forward(x, weights, biases):

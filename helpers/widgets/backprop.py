@@ -1,13 +1,13 @@
-"""Lesson 03 widget: train seed 003's network one gradient step at a time."""
+"""Lesson 03 widget: train the blog post's network one gradient step at a time."""
 import ipywidgets as widgets
 
 from ..display import drawing_skipped, to_png
-from ..plots.backprop import half_squared_error, seed_network, train_step, training_curves
+from ..plots.backprop import half_squared_error, article_network, train_step, training_curves
 from ..reference.forward import mlp_forward
 
 
 def training_stepper(*, backward, forward=mlp_forward, lr=0.5):
-    """Buttons that take 1 or 50 steps of gradient descent on seed 003's network, a
+    """Buttons that take 1 or 50 steps of gradient descent on the blog post's network, a
     learning-rate slider (which applies to the steps taken after it moves) and a reset,
     over :func:`helpers.plots.backprop.training_curves`.
 
@@ -41,7 +41,7 @@ def training_stepper(*, backward, forward=mlp_forward, lr=0.5):
             lr_changes=state["lr_changes"]))
 
     def reset(_button=None):
-        x, y, weights, biases = seed_network()
+        x, y, weights, biases = article_network()
         state.update(x=x, y=y, weights=weights, biases=biases, losses=[], predictions=[],
                      lr_changes=[(0, controls["lr"].value)])
         loss, pred = evaluate()

@@ -29,6 +29,12 @@ def dW_averaged(dout, x, W):
     return dout @ W.T, x.T @ dout / x.shape[0], dout.sum(axis=0)
 
 
+@mistake("dW and db were both divided by the batch size N: the layer only applies the chain rule, so both are sums over the batch; any averaging is already in dout, from the loss.")
+def dW_and_db_averaged(dout, x, W):
+    n = x.shape[0]
+    return dout @ W.T, x.T @ dout / n, dout.sum(axis=0) / n
+
+
 @mistake("db was summed over the wrong axis (axis=1, one number per sample); sum over the batch, axis 0, to get one number per bias, shape (M,).")
 def db_wrong_axis(dout, x, W):
     return dout @ W.T, x.T @ dout, dout.sum(axis=1)

@@ -24,6 +24,17 @@ def bias_per_sample(x, W, b):
     return x @ W + b[:, None]
 
 
+@mistake("the layer was written in the column convention, W.T @ x.T + b[:, None], which gives the "
+         "(M, N) transpose of the answer: in this course batches are rows, so x @ W + b, shape (N, M).")
+def column_convention(x, W, b):
+    return W.T @ x.T + b[:, None]
+
+
+@alternative("the column convention transposed back, (W.T @ x.T + b[:, None]).T, which equals x @ W + b.")
+def column_convention_transposed_back(x, W, b):
+    return (W.T @ x.T + b[:, None]).T
+
+
 @alternative("np.dot(x, W) + b, the seed articles' spelling of the same product.")
 def with_dot(x, W, b):
     return np.dot(x, W) + b

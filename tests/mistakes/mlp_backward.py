@@ -50,6 +50,36 @@ def lists_in_backward_order(dout, activations, weights):
     return dweights, dbiases
 
 
+@mistake("the bias gradients were averaged over the batch (mean over axis 0): b is added to every row, so "
+         "its gradient is the sum over the batch, dz.sum(axis=0); any averaging is already in dout.")
+def db_averaged(dout, activations, weights):
+    L = len(weights)
+    dweights, dbiases = [None] * L, [None] * L
+    grad = dout
+    for l in reversed(range(L)):
+        a = activations[l + 1]
+        dz = grad * a * (1 - a)
+        dweights[l] = activations[l].T @ dz
+        dbiases[l] = dz.mean(axis=0)
+        grad = dz @ weights[l].T
+    return dweights, dbiases
+
+
+@mistake("the gradient passed down is dz @ W without the transpose: it flows back through W.T, so the "
+         "layer below receives dz @ weights[l].T, of shape (N, D_l).")
+def dx_without_transpose(dout, activations, weights):
+    L = len(weights)
+    dweights, dbiases = [None] * L, [None] * L
+    grad = dout
+    for l in reversed(range(L)):
+        a = activations[l + 1]
+        dz = grad * a * (1 - a)
+        dweights[l] = activations[l].T @ dz
+        dbiases[l] = dz.sum(axis=0)
+        grad = dz @ weights[l]
+    return dweights, dbiases
+
+
 @alternative("append while going backwards, then reverse both lists.")
 def appended_then_reversed(dout, activations, weights):
     dweights, dbiases = [], []

@@ -23,6 +23,16 @@ def linear_output(x, weights, biases):
     return activations[-1], activations
 
 
+@mistake("activations holds a copy of each layer's output (a.copy()), so its last entry is not the "
+         "array returned as out: append a itself, so that activations[-1] is out.")
+def output_copied(x, weights, biases):
+    a, activations = x, [x]
+    for W, b in zip(weights, biases):
+        a = sigmoid(dense_forward(a, W, b))
+        activations.append(a.copy())
+    return a, activations
+
+
 @mistake("every layer was fed the network's input x instead of the previous layer's activation.")
 def always_from_input(x, weights, biases):
     activations = [x]

@@ -23,6 +23,14 @@ def derivative_at_z(x, w, b, y):
     return 0.5 * (a - y) ** 2, dz * x, dz
 
 
+@mistake("the sigmoid was applied twice: a is already sigmoid(z), so sigmoid(a) * (1 - sigmoid(a)) is the "
+         "slope at the point a, not at z; the local derivative da/dz is a * (1 - a).")
+def sigmoid_applied_twice(x, w, b, y):
+    a = sigmoid(x @ w + b)
+    dz = (a - y) * sigmoid(a) * (1 - sigmoid(a))
+    return 0.5 * (a - y) ** 2, dz * x, dz
+
+
 @mistake("the sign is flipped: dL/da = a - y (prediction minus target), not y - a.")
 def sign_flipped(x, w, b, y):
     a = sigmoid(x @ w + b)

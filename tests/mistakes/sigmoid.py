@@ -33,11 +33,34 @@ def in_place(z):
     return 1 / z
 
 
-@alternative("0.5 * (1 + tanh(z / 2)), an identity that never overflows.")
+@mistake("z was clipped to [-500, 500] before the textbook formula: below -500 every input then gets "
+         "sigmoid(-500) = 7.1e-218, but sigmoid(-600) = 2.65e-261 is a float64 too (and sigmoid(-750) "
+         "rounds to 0); the textbook formula cannot be clipped safely, since exp(-z) overflows for z "
+         "below about -709.78: take exp only of -|z|.")
+def clipped_at_500(z):
+    return 1 / (1 + np.exp(-np.clip(z, -500, 500)))
+
+
+@mistake("0.5 * (1 + tanh(z / 2)) is the sigmoid in exact arithmetic, but for negative z the sum "
+         "1 + tanh(z / 2) cancels: tanh(z / 2) rounds to -1 for z below about -38, so sigmoid(-40) = "
+         "4.2e-18 comes out as 0 (and from about z = -21 down it has lost digits); take exp only of -|z|.")
 def via_tanh(z):
     return 0.5 * (1 + np.tanh(z / 2))
 
 
-@alternative("the textbook formula on z clipped to [-500, 500], where exp cannot overflow and the sigmoid is already 0 or 1 to double precision.")
-def safely_clipped(z):
-    return 1 / (1 + np.exp(-np.clip(z, -500, 500)))
+@alternative("0.5 * (1 + tanh(z / 2)) for z >= 0 only, where nothing cancels, and e^z / (1 + e^z) below 0.")
+def tanh_for_positive(z):
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 0.5 * (1 + np.tanh(np.abs(z) / 2)), e / (1 + e))
+
+
+@alternative("exp of z clipped above at 0, over 1 + exp(-|z|): exp(min(z, 0)) / (1 + exp(-|z|)) is "
+             "1 / (1 + e^-z) for z >= 0 and e^z / (1 + e^z) for z < 0, and neither exp can overflow.")
+def clipped_at_zero(z):
+    return np.exp(np.clip(z, None, 0.0)) / (1 + np.exp(-np.abs(z)))
+
+
+@alternative("exp(-logaddexp(0, -z)), the sigmoid as 1 / (1 + e^-z) taken through logarithms; "
+             "np.logaddexp never overflows.")
+def through_logaddexp(z):
+    return np.exp(-np.logaddexp(0.0, -z))

@@ -1,13 +1,13 @@
 """Catalogue for tanh_sigmoid_backward(dout, x, W1, a1, W2, out) -> (dW1, dW2), the fixed
-backward pass of seed 002's network out = sigmoid(tanh(x @ W1) @ W2)."""
+backward pass of the find-the-bug tutorial's network out = sigmoid(tanh(x @ W1) @ W2)."""
 import numpy as np
 
 from helpers.catalogue import alternative, mistake
 from helpers.reference import dense_backward, sigmoid_backward
 
 
-@mistake("the seed article's bug: a1 * (1 - a1) is the sigmoid's derivative, but the hidden layer is tanh, whose derivative in terms of its output is 1 - a1 ** 2.")
-def seed_bug(dout, x, W1, a1, W2, out):
+@mistake("the tutorial's bug: a1 * (1 - a1) is the sigmoid's derivative, but the hidden layer is tanh, whose derivative in terms of its output is 1 - a1 ** 2.")
+def tutorial_bug(dout, x, W1, a1, W2, out):
     dz2 = dout * out * (1 - out)
     dz1 = (dz2 @ W2.T) * a1 * (1 - a1)
     return x.T @ dz1, a1.T @ dz2
