@@ -303,7 +303,7 @@ def test_printed_solutions_show_only_errors(graded):
 
 def test_a_stalled_message_costs_only_its_function(graded):
     text = autograded_outputs(graded["root"], "pipe_stall")
-    assert "did not finish within the 10 s" in text
+    assert "did not finish within its time: it sat waiting for 10 s without using the CPU" in text
 
 
 def test_a_later_lessons_reference_is_refused(graded):

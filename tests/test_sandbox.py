@@ -1,5 +1,7 @@
 """The grading sandbox on its own, outside nbgrader."""
+import os
 import subprocess
+import time
 import sys
 from pathlib import Path
 
@@ -89,12 +91,57 @@ def test_a_process_that_stalls_mid_message_is_killed_within_its_budget():
 
     from course.grading.sandbox import Sandbox, SandboxFailure
     box = Sandbox("stall", STALL, budget=2.0)
-    try:
-        with pytest.raises(SandboxFailure, match="did not finish within the 2 s"):
+    try:  # it sleeps, using no CPU: stopped when it has sat idle for as long as its budget
+        with pytest.raises(SandboxFailure, match=r"did not finish within its time: it sat waiting "
+                           r"for 2 s without using the CPU"):
             box.run((1,), {}, ("x",))
         assert box.pidfd is None  # it was killed
     finally:
         box.close()
+
+
+BUSY = """
+import time
+def busy(seconds):
+    start = time.process_time()
+    while time.process_time() - start < seconds:
+        pass
+    return seconds
+"""
+
+
+def test_the_budget_is_cpu_time_of_the_answer_process():
+    """An answer that needs 1 s of CPU passes with a 1.5 s budget while every core is loaded
+    three times over (its wall-clock time is then well above 1.5 s); one that needs more
+    than its budget is stopped, and told so."""
+    import multiprocessing
+
+    import pytest
+
+    from course.grading.sandbox import Sandbox, SandboxFailure
+    box = Sandbox("busy", BUSY, budget=1.5)  # with the loaders, 1 s of CPU takes about 3.5 s
+    loaders = [multiprocessing.Process(target=_spin, daemon=True) for _ in range(3 * os.cpu_count())]
+    try:
+        box.start()  # the sandbox starts before the load (its start-up is not what is tested)
+        for loader in loaders:
+            loader.start()
+        started = time.monotonic()
+        assert box.run((1.0,), {}, ("seconds",))["value"] == 1.0
+        took = time.monotonic() - started
+        with pytest.raises(SandboxFailure, match="did not finish within the 1.5 s of CPU time"):
+            box.run((1.0,), {}, ("seconds",))  # 0.5 s of budget left
+    finally:
+        box.close()
+        for loader in loaders:
+            if loader.pid is not None:
+                loader.kill()
+    print(f"1 s of CPU took {took:.1f} s of wall-clock time under load")
+
+
+def _spin():
+    os.setsid()  # a session of its own: the scheduler's autogroups then share cores per loader
+    while True:
+        pass
 
 
 def test_one_answer_runs_at_a_time_and_an_ended_one_starts_again():

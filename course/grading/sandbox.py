@@ -6,8 +6,10 @@ answer cell's source, then calls the function on the inputs the test sends, the 
 :func:`helpers.check.run` does (on copies, recording warnings and modified inputs), and
 sends back the result in :mod:`course.grading.wire`'s strict encoding
 (:func:`course.grading.inside.answer_main`). The grader only ever reads plain data from
-it, and every read and write has a deadline: a process that stalls mid-message is
-killed within its budget.
+it. Its budget is CPU time of its own process, so that a busy grading machine never fails
+an honest answer; and one that sits idle (asleep, using no CPU) for as long as its budget
+is stopped, so that a process that waits for ever or stalls mid-message is killed all the
+same.
 
 Other graded functions the answer may call (earlier lessons' and its contract's
 ``uses``) are proxies that ask the grader to run the reference, and so are callables a
@@ -30,7 +32,11 @@ from .inside import Callback, _builtin_exception
 
 sys.modules.setdefault("inside", inside)  # Callback pickles as inside.Callback
 MAX_MESSAGE = 256 * 2 ** 20
-STARTUP_ALLOWANCE = 30.0  # seconds to start a sandbox and run the answer cell, under load
+STARTUP_ALLOWANCE = 30.0  # seconds of CPU to start an answer process and run its answer cell
+# Budgets count the CPU time of the student's own process, so a busy grading machine never
+# fails an honest answer. A process that waits for ever (sleep, a blocked read, a stalled
+# message) uses no CPU: it is stopped when it has sat idle, neither running nor waiting to
+# run, for as long as its budget. Neither measure depends on how busy the machine is.
 
 
 class SandboxFailure(Exception):
@@ -48,8 +54,10 @@ class Sandbox:
         self.function, self.source = function, source
         self.references = _references(allowed)
         self.host = host
-        self.budget = budget  # seconds of wall-clock time left for everything this sandbox does
+        self.budget = budget  # seconds of CPU time its calls may still use, all together
         self.allowed = budget
+        self.idle = budget  # seconds its process may still sit idle during calls
+        self.host_pid = None  # the answer process's PID as the grader sees it
         self.failure = None  # once set, every later call fails the same way
         self.sock = self.pid = self.pidfd = None
         self.generation = None
@@ -80,11 +88,13 @@ class Sandbox:
         finally:
             theirs.close()
         self.host, self.sock, self.generation = host, ours, host.generation
-        budget, self.budget = self.budget, STARTUP_ALLOWANCE
+        self.host_pid = _host_pid(self.pidfd)
+        saved, self.budget, self.idle = (self.budget, self.idle), STARTUP_ALLOWANCE, STARTUP_ALLOWANCE
         try:
             reply = self._exchange(None, starting=True)  # the answer cell runs: not charged
         finally:
-            self.budget = budget if not self.failure else self.budget
+            if not self.failure:
+                self.budget, self.idle = saved
         self.definition_error = reply.get("error") if reply else None
 
     def close(self):
@@ -115,25 +125,32 @@ class Sandbox:
         return self._exchange(message, callbacks)
 
     def _exchange(self, message, callbacks=(), starting=False):
-        deadline = time.monotonic() + self.budget
+        """Send ``message`` (if any), serve the answer's calls of references, and return its
+        reply; charges the answer process's CPU time to the budget and its idle time to
+        the idle allowance, and fails the sandbox when either runs out."""
+        limits = _Limits(self.host_pid, self.budget, self.idle)
         try:
             if message is not None:
-                _send(self.sock, pickle.dumps(message), deadline)
+                _send(self.sock, pickle.dumps(message), limits)
             while True:
-                reply = wire.decode(_receive(self.sock, deadline, MAX_MESSAGE))
+                reply = wire.decode(_receive(self.sock, limits, MAX_MESSAGE))
                 if not isinstance(reply, dict):
                     self._fail("the sandbox broke the grading protocol")
                 if reply.get("kind") == "call":
-                    self.budget = max(0.0, deadline - time.monotonic())
-                    _send(self.sock, pickle.dumps(self._serve(reply, callbacks)), deadline)
+                    answer = self._serve(reply, callbacks)
+                    limits.resume()  # it waited for the grader meanwhile: not idle time
+                    _send(self.sock, pickle.dumps(answer), limits)
                     continue
-                self.budget = max(0.0, deadline - time.monotonic())
                 return reply
-        except TimeoutError:
+        except OutOfTime as ran_out:
+            what = "could not be defined: its answer cell did not finish running" if starting \
+                else "did not finish"
+            if ran_out.idle is not None:
+                self._fail(f"{what} within its time: it sat waiting for {ran_out.idle:.0f} s without "
+                           "using the CPU (sleep, input(), a lock, or a stalled message?)")
             if starting:
-                self._fail(f"could not be defined: its answer cell did not finish running "
-                           f"within {STARTUP_ALLOWANCE:g} s")
-            self._fail(f"did not finish within the {self.allowed:g} s its tests may take "
+                self._fail(f"{what} within {STARTUP_ALLOWANCE:g} s of CPU time")
+            self._fail(f"did not finish within the {self.allowed:g} s of CPU time its tests may use "
                        "together (an infinite loop, or far too much work?)")
         except (EOFError, OSError):
             self._fail(f"could not be run: the process running it ended ({self._how_it_ended()}); "
@@ -142,6 +159,8 @@ class Sandbox:
             raise
         except Exception as error:  # a malformed message is the sandbox's fault
             self._fail(f"the sandbox broke the grading protocol ({type(error).__name__})")
+        finally:
+            self.budget, self.idle = limits.left()
 
     def _how_it_ended(self):
         code = None
@@ -176,39 +195,111 @@ class Sandbox:
         raise SandboxFailure(why)
 
 
+class OutOfTime(Exception):
+    """An answer process used up its CPU budget, or sat idle for too long (``idle``)."""
+
+    def __init__(self, idle=None):
+        super().__init__()
+        self.idle = idle
+
+
+class _Limits:
+    """What one exchange may still use: CPU time of the answer process, and idle time, in
+    which the process neither ran nor waited to run (read from /proc, polled while the
+    grader waits for it). ``wait()`` raises OutOfTime when either is spent."""
+
+    POLL = 0.25  # seconds between two looks at the process while waiting
+
+    def __init__(self, pid, cpu_left, idle_left):
+        self.pid, self.cpu_left, self.idle_left = pid, cpu_left, idle_left
+        state, self.cpu_start = _usage(pid)
+        self.idle, self.last = 0.0, (time.monotonic(), self.cpu_start)
+
+    def wait(self):
+        """Seconds to wait for the socket before the next look."""
+        state, cpu = _usage(self.pid)
+        now = time.monotonic()
+        if cpu is not None and cpu - self.cpu_start > self.cpu_left:
+            raise OutOfTime()
+        then, cpu_then = self.last
+        if cpu == cpu_then and state not in ("R", None):  # asleep, and no CPU used since
+            self.idle += now - then
+            if self.idle > self.idle_left:
+                raise OutOfTime(idle=self.idle)
+        self.last = (now, cpu)
+        return self.POLL
+
+    def resume(self):
+        """Idle time counts from now (the process waited for the grader until now)."""
+        self.last = (time.monotonic(), _usage(self.pid)[1])
+
+    def left(self):
+        state, cpu = _usage(self.pid)
+        used = 0.0 if cpu is None or self.cpu_start is None else cpu - self.cpu_start
+        return max(0.0, self.cpu_left - used), max(0.0, self.idle_left - self.idle)
+
+
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _usage(pid):
+    """(state, CPU seconds) of process ``pid``: its scheduler state ("R" running or
+    waiting to run, "S" asleep, ...) and the user and system time of all its threads and
+    of its children that ended; (None, None) when it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            text = stat.read()
+    except (OSError, TypeError):
+        return None, None
+    fields = text[text.rindex(b")") + 2:].split()  # after "pid (comm) ", which may hold spaces
+    return fields[0].decode(), sum(int(f) for f in fields[11:15]) / _TICKS  # utime stime cutime cstime
+
+
+def _host_pid(pidfd):
+    """The PID, in the grader's namespace, of the process a pidfd refers to."""
+    try:
+        with open(f"/proc/self/fdinfo/{pidfd}") as info:
+            for line in info:
+                if line.startswith("Pid:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return None
+
+
 # The framing of multiprocessing.connection (what the answer process speaks): a 4-byte
 # big-endian length, or -1 and an 8-byte length, then the bytes. Every read and write
-# here has a deadline.
+# here is bounded by the exchange's limits.
 
-def _send(sock, data, deadline):
+def _send(sock, data, limits):
     header = struct.pack("!i", len(data)) if len(data) <= 0x7fffffff else struct.pack("!iQ", -1, len(data))
-    sock.settimeout(max(0.001, deadline - time.monotonic()))
-    try:
-        sock.sendall(header + data)
-    except socket.timeout:
-        raise TimeoutError from None
+    view = memoryview(header + data)
+    while view:
+        sock.settimeout(limits.wait())
+        try:
+            sent = sock.send(view)
+        except socket.timeout:
+            continue
+        view = view[sent:]
 
 
-def _receive(sock, deadline, limit):
-    size, = struct.unpack("!i", _exactly(sock, 4, deadline))
+def _receive(sock, limits, limit):
+    size, = struct.unpack("!i", _exactly(sock, 4, limits))
     if size == -1:
-        size, = struct.unpack("!Q", _exactly(sock, 8, deadline))
+        size, = struct.unpack("!Q", _exactly(sock, 8, limits))
     if size < 0 or size > limit:
         raise ValueError(f"a message of {size} bytes")
-    return _exactly(sock, size, deadline)
+    return _exactly(sock, size, limits)
 
 
-def _exactly(sock, count, deadline):
+def _exactly(sock, count, limits):
     chunks, left = [], count
     while left:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise TimeoutError
-        sock.settimeout(remaining)
+        sock.settimeout(limits.wait())
         try:
             chunk = sock.recv(min(left, 1 << 20))
         except socket.timeout:
-            raise TimeoutError from None
+            continue
         if not chunk:
             raise EOFError
         chunks.append(chunk)
