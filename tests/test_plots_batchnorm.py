@@ -327,7 +327,5 @@ def test_the_own_layout_pair_is_what_the_test_says(capsys):
     assert batchnorm_backward_failures(own_layout_forward, own_layout_backward) == {}
 
 
-@pytest.mark.xfail(strict=True, reason="needs the lead's change to helpers/contracts/batchnorm.py (issue 13, "
-                   "section 4): after a wrong forward pass, the backward is also checked on its own cache")
 def test_a_wrong_forward_costs_no_backward_points_to_a_backward_right_on_its_own_cache(capsys):
     assert batchnorm_backward_failures(own_layout_forward_eps_outside, own_layout_backward) == {}

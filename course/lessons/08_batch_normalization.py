@@ -349,11 +349,14 @@ show(before_and_after(patients, normalised, labels=("patients: age, cholesterol"
 # test) by central differences of your forward pass, as in lesson 02. So the backward
 # tests can only pass once `batchnorm_forward` passes its own: if it raises an error,
 # the test says so and stops. When your notebook is graded, a forward pass whose `out` is
-# wrong on a test's input is replaced, for that test, by the course's forward pass and
-# its cache `(x_hat, gamma, inv_std)`, with a printed note, so that a mistake in exercise
-# 1 costs you points only once. (Your copy of the course does not contain that forward
-# pass: it is exercise 1's answer. And a backward pass written for a different cache
-# cannot read the course's: fix the forward pass first.)
+# wrong on a test's input is replaced, for that test, by the course's forward pass, with
+# a printed note, and your `batchnorm_backward` is tried on two caches: the one your
+# `batchnorm_forward` returned, and the course's `(x_hat, gamma, inv_std)`. Right on
+# either is right, so that a mistake in exercise 1 costs you points only once, whatever
+# your cache holds, as long as what it holds is right. (Your copy of the course does not
+# contain that forward pass: it is exercise 1's answer. And if the wrong value is in your
+# cache itself, say an `x_hat` computed wrongly, your backward pass is given wrong
+# numbers and loses its points too: fix the forward pass first.)
 
 # %% nbgrader={"grade": false, "grade_id": "batchnorm_backward", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def batchnorm_backward(dout, cache):
@@ -377,39 +380,38 @@ def batchnorm_backward(dout, cache):
 
 
 # %% nbgrader={"grade": true, "grade_id": "test_batchnorm_backward", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
-from helpers.check import check_example
-from helpers.contracts.batchnorm import your_forward_and_cache
+from helpers.contracts.batchnorm import check_backward, your_forward_and_caches
 
 # Column 1 is the worked example: x_hat = (-5/3, 1/3, 1/3, 1), gamma = 3. Column 2 has
 # mean 2 and standard deviation 2, x_hat = (1, -1, 1, -1), gamma = -2, and its dout is
 # -1 + 2 x_hat + (1, 0, -1, 0). eps = 0 keeps the numbers exact.
 x = np.array([[1.0, 4.0], [7.0, 0.0], [7.0, 4.0], [9.0, 0.0]])
 gamma, beta = np.array([3.0, -2.0]), np.array([0.5, 0.5])
-_, cache = your_forward_and_cache(batchnorm_forward, x, gamma, beta, eps=0.0)  # your cache
+caches = your_forward_and_caches(batchnorm_forward, x, gamma, beta, eps=0.0)  # your cache
 dout = np.array([[-4.0, 2.0], [3.0, -3.0], [1.0, 0.0], [4.0, -3.0]])
 dx = np.array([[0.0, -1.0], [1.0, 0.0], [-1.0, 1.0], [0.0, 0.0]])  # (gamma / s) (0, 1, -1, 0) and (1, 0, -1, 0)
-check_example("batchnorm_backward", batchnorm_backward, (dout, cache),
-              expected=(dx, np.array([12.0, 8.0]), np.array([4.0, -4.0])))
+check_backward("batchnorm_backward", batchnorm_backward, dout, caches,
+               expected=(dx, np.array([12.0, 8.0]), np.array([4.0, -4.0])))
 print("batchnorm_backward: the worked example passes.")
 
 # %% nbgrader={"grade": true, "grade_id": "test_batchnorm_backward_more", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
-from helpers.check import check_example
-from helpers.contracts.batchnorm import your_forward_and_cache
+from helpers.contracts.batchnorm import check_backward, your_forward_and_caches
 from helpers.reference import numerical_gradient
 
 # A batch of one: x_hat = 0 whatever x is, so out = beta: nothing reaches x or gamma.
 x, gamma, beta = np.array([[2.0, -1.0, 5.0]]), np.array([1.5, 2.0, -1.0]), np.zeros(3)
-_, cache = your_forward_and_cache(batchnorm_forward, x, gamma, beta)
+caches = your_forward_and_caches(batchnorm_forward, x, gamma, beta)
 dout = np.array([[1.0, -2.0, 3.0]])
-check_example("batchnorm_backward", batchnorm_backward, (dout, cache),
-              expected=(np.zeros((1, 3)), np.zeros(3), np.array([1.0, -2.0, 3.0])))
+check_backward("batchnorm_backward", batchnorm_backward, dout, caches,
+               expected=(np.zeros((1, 3)), np.zeros(3), np.array([1.0, -2.0, 3.0])))
 
 # Central differences (lesson 02) of the scalar sum(dout * out) through the forward pass:
 # its gradients with respect to x, gamma and beta are what batchnorm_backward returns.
 rng = np.random.default_rng(802)
 x = rng.normal(size=(5, 3)) * np.array([1.0, 3.0, 0.5]) + np.array([0.0, 2.0, -1.0])
 gamma, beta, dout = rng.normal(size=3), rng.normal(size=3), rng.normal(size=(5, 3))
-forward, cache = your_forward_and_cache(batchnorm_forward, x, gamma, beta)
+caches = your_forward_and_caches(batchnorm_forward, x, gamma, beta)
+forward = caches[0]
 
 
 def loss(x, gamma, beta):
@@ -419,7 +421,7 @@ def loss(x, gamma, beta):
 numerical = (numerical_gradient(lambda v: loss(v, gamma, beta), x),
              numerical_gradient(lambda v: loss(x, v, beta), gamma),
              numerical_gradient(lambda v: loss(x, gamma, v), beta))
-check_example("batchnorm_backward_numerical", batchnorm_backward, (dout, cache), expected=numerical)
+check_backward("batchnorm_backward_numerical", batchnorm_backward, dout, caches, expected=numerical)
 # The hidden tests below run when your notebook is graded: random batches of several
 # shapes and values of eps, with a constant feature and a batch of two, each against the
 # course's forward and backward passes.
@@ -432,9 +434,9 @@ for n, d, eps in [(6, 4, 1e-5), (3, 7, 1e-3), (9, 2, 1e-5), (2, 5, 1e-5), (4, 3,
     if d == 3:
         x[:, 1] = 7.0  # a constant feature
     gamma, beta, dout = rng.normal(size=d), rng.normal(size=d), rng.normal(size=(n, d))
-    _, cache = your_forward_and_cache(batchnorm_forward, x, gamma, beta, eps=eps)
+    caches = your_forward_and_caches(batchnorm_forward, x, gamma, beta, eps=eps)
     expected = course.batchnorm_backward(dout, course.batchnorm_forward(x, gamma, beta, eps=eps)[1])
-    check_example("batchnorm_backward", batchnorm_backward, (dout, cache), expected=expected)
+    check_backward("batchnorm_backward", batchnorm_backward, dout, caches, expected=expected)
 ### END HIDDEN TESTS
 print("batchnorm_backward: a batch of one and the numerical gradient pass.")
 

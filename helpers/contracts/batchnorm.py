@@ -89,9 +89,48 @@ def your_forward_and_cache(batchnorm_forward, x, gamma, beta, eps=1e-5):
     problem = _forward_problem(got, expected, compare=True)
     if problem is None:
         return batchnorm_forward, got.value[1]
-    print(f"Note: {problem} This check uses the course's forward pass and its cache (x_hat, gamma, "
-          "inv_std) instead, so that one mistake costs points once: fix batchnorm_forward first.")
+    print(f"Note: {problem} This check uses the course's forward pass instead, and tries your "
+          "batchnorm_backward on your own cache and on the course's (x_hat, gamma, inv_std), so "
+          "that one mistake costs points once: fix batchnorm_forward first.")
     return course_forward, course_cache
+
+
+def your_forward_and_caches(batchnorm_forward, x, gamma, beta, eps=1e-5):
+    """``(forward, caches)`` for testing batchnorm_backward on this input, for
+    :func:`check_backward`: the student's forward and ``[its cache]`` when it is right here
+    (or in a student's copy, see :func:`your_forward_and_cache`); otherwise the course's
+    forward and the caches to try: the student's own, when their forward returned one, then
+    the course's ``(x_hat, gamma, inv_std)``. So a backward pass written for the student's
+    own cache layout keeps its points after a mistake in the forward pass, when what its
+    cache holds is right; one written for the course's layout keeps them too."""
+    from ..check import run
+    forward, cache = your_forward_and_cache(batchnorm_forward, x, gamma, beta, eps=eps)
+    if forward is batchnorm_forward:
+        return forward, [cache]
+    got = run(batchnorm_forward, (x, gamma, beta), {"eps": eps}, _OUT.args)
+    own = [got.value[1]] if got.error is None and not got.mutated and _is_pair(got.value) else []
+    return forward, own + [cache]
+
+
+def check_backward(name, batchnorm_backward, dout, forward_and_caches, expected):
+    """Check ``batchnorm_backward(dout, cache)`` against ``expected`` on each cache of
+    :func:`your_forward_and_caches` in turn: right on one of them is right."""
+    __tracebackhide__ = True
+    from ..check import check_example
+    caches, failure = forward_and_caches[1], None
+    for cache in caches:
+        try:
+            check_example(name, batchnorm_backward, (dout, cache), expected=expected)
+            return
+        except AssertionError as error:
+            failure = error
+    if len(caches) > 1:
+        raise type(failure)(
+            f"{failure}\nYour batchnorm_forward is not right on this input, so your batchnorm_backward "
+            "was given two caches: the one your batchnorm_forward returned, and the course's (x_hat, "
+            "gamma, inv_std). It was right on neither; the message above is for the course's cache."
+        ) from None
+    raise failure
 
 
 def _course_forward():
