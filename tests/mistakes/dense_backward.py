@@ -56,3 +56,14 @@ def with_einsum(dout, x, W):
     dW = np.einsum("nd,nm->dm", x, dout)
     db = np.einsum("nm->m", dout)
     return dx, dW, db
+
+
+@mistake("a Python loop over the samples adds up dW and db one row at a time: x.T @ dout and "
+         "dout.sum(axis=0) sum over the batch in one operation each.")
+def loop_over_samples(dout, x, W):
+    dW = np.zeros_like(W)
+    db = np.zeros(W.shape[1])
+    for n in range(x.shape[0]):
+        dW = dW + np.outer(x[n], dout[n])
+        db = db + dout[n]
+    return dout @ W.T, dW, db

@@ -43,3 +43,12 @@ def with_dot(x, W, b):
 @alternative("an einsum that sums over the shared index d.")
 def with_einsum(x, W, b):
     return np.einsum("nd,dm->nm", x, W) + b
+
+
+@mistake("a Python loop over the samples computes one row of x @ W + b at a time: NumPy's x @ W "
+         "multiplies every row at once, faster by orders of magnitude on a real batch.")
+def loop_over_samples(x, W, b):
+    out = np.empty((x.shape[0], W.shape[1]))
+    for n in range(x.shape[0]):
+        out[n] = x[n] @ W + b
+    return out

@@ -65,3 +65,18 @@ def indexed_loop(x, weights, biases):
     for i in range(len(weights)):
         activations.append(sigmoid(np.dot(activations[i], weights[i]) + biases[i]))
     return activations[-1], activations
+
+
+@mistake("a Python loop over the samples runs the network on one input row at a time: "
+         "dense_forward and sigmoid take the whole batch; only the loop over layers is needed.")
+def loop_over_samples(x, weights, biases):
+    rows = []
+    for n in range(x.shape[0]):
+        a = x[n:n + 1]
+        layers = [a]
+        for W, b in zip(weights, biases):
+            a = sigmoid(dense_forward(a, W, b))
+            layers.append(a)
+        rows.append(layers)
+    activations = [x] + [np.concatenate([r[k] for r in rows]) for k in range(1, len(weights) + 1)]
+    return activations[-1], activations

@@ -64,3 +64,14 @@ def clipped_at_zero(z):
              "np.logaddexp never overflows.")
 def through_logaddexp(z):
     return np.exp(-np.logaddexp(0.0, -z))
+
+
+@mistake("a Python loop applies math.exp to one element at a time: np.exp works on the whole "
+         "array at once (and math.exp raises OverflowError where np.exp gives inf).")
+def element_loop(z):
+    import math
+    flat = np.asarray(z, dtype=float).ravel()
+    out = np.empty_like(flat)
+    for i, v in enumerate(flat):
+        out[i] = 1 / (1 + math.exp(-v)) if v >= 0 else math.exp(v) / (1 + math.exp(v))
+    return out.reshape(np.shape(z))
