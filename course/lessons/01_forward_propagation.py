@@ -252,7 +252,8 @@ print("dense_forward: a batch of one passes.")
 # is the true value rounded to float64, up to an error of a couple of units in the last
 # digit (a relative error of a few times $10^{-16}$), for every float $z$, $\pm\infty$
 # included: no `nan`, no warning. That includes the tiny values at the negative end, which
-# a float64 holds down to about $5 \times 10^{-324}$. For example
+# a float64 holds down to about $5 \times 10^{-324}$ (below $2.2 \times 10^{-308}$ it
+# keeps fewer digits, and there the error is at most half of that smallest step). For example
 # $\sigma(-600) = \frac{e^{-600}}{1 + e^{-600}}$; in float64, $1 + e^{-600}$ rounds to 1,
 # so the answer is $e^{-600} \approx 2.65 \times 10^{-261}$, not 0. Only below about
 # $z = -745.13$ is the true value closer to 0 than to the smallest positive float64, so 0
