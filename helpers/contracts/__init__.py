@@ -33,6 +33,12 @@ class Contract:
     batch_axes: dict = None
 
 
+def elementwise(*names):
+    """``batch_axes`` for arguments that an elementwise function handles whatever their
+    shape: each is repeated along every axis it has."""
+    return {name: (0, 1, 2) for name in names}
+
+
 def _collect():
     found = {}
     for module in pkgutil.iter_modules(__path__):

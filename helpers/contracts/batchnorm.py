@@ -40,10 +40,14 @@ CONTRACTS = {
     # far below these tolerances; every catalogued mistake is off by ~0.1 or more.
     "batchnorm_backward_numerical": Contract(args=("dout", "cache"), returns=("dx", "dgamma", "dbeta"),
                                              rtol=1e-5, atol=1e-7),
+    # Samples and features: x along both axes, the per-feature arrays along theirs.
     "batchnorm_inference": Contract(args=("x", "gamma", "beta", "running_mean", "running_var"),
-                                    returns=("out",)),
+                                    returns=("out",),
+                                    batch_axes={"x": (0, 1), "gamma": (0,), "beta": (0,),
+                                                "running_mean": (0,), "running_var": (0,)}),
     "update_running_stats": Contract(args=("running_mean", "running_var", "x"),
-                                     returns=("running_mean", "running_var")),
+                                     returns=("running_mean", "running_var"),
+                                     batch_axes={"running_mean": (0,), "running_var": (0,), "x": (0, 1)}),
 }
 
 

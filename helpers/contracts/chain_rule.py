@@ -1,5 +1,5 @@
 """Contracts of lesson 02's graded functions."""
-from . import Contract
+from . import Contract, elementwise
 
 CONTRACTS = {
     # Two correct central differences evaluate f at the same points x +- h e_i, but may
@@ -11,8 +11,8 @@ CONTRACTS = {
     # difference is off by |f''| h / 2 ~ 5e-6 at h = 1e-5 for the tests' |f''| ~ 1, so it
     # stays 500 times outside.
     "numerical_gradient": Contract(args=("f", "x"), returns=("grad",), rtol=0.0, atol=1e-8),
-    "rel_error": Contract(args=("a", "b"), returns=("error",)),
+    "rel_error": Contract(args=("a", "b"), returns=("error",), batch_axes=elementwise("a", "b")),
     # sigmoid is lesson 01's: while graded, the answer calls the course's reference.
     "neuron_gradients": Contract(args=("x", "w", "b", "y"), returns=("loss", "dw", "db"),
-                                 uses=("sigmoid",)),
+                                 uses=("sigmoid",), batch_axes={"x": (0,), "w": (0,)}),  # features
 }

@@ -1,7 +1,7 @@
 """Contracts of lesson 07's graded functions: optimizer steps that return new arrays."""
 import numpy as np
 
-from . import Contract
+from . import Contract, elementwise
 
 
 def _returns_new_arrays(arg_names, return_names):
@@ -22,7 +22,9 @@ def _returns_new_arrays(arg_names, return_names):
 
 
 def _contract(args, returns):
-    return Contract(args=args, returns=returns, properties=(_returns_new_arrays(args, returns),))
+    # every array argument is elementwise; the hyperparameters (lr, t, ...) are keywords
+    return Contract(args=args, returns=returns, properties=(_returns_new_arrays(args, returns),),
+                    batch_axes=elementwise(*args))
 
 
 CONTRACTS = {
