@@ -592,9 +592,9 @@ print("neuron_gradients: the second example passes.")
 # gradient with the sigmoid's derivative forgotten. Which verdict does the check give it?
 # The last lines repeat the check of the correct `dw` with the steps $h = 10^{-1}$ and
 # $h = 10^{-9}$: what happens to the relative error, and why? (Section 4 has the answer.)
-# To try steps of your own, add a cell below it (click the cell, then press `B`, or use
-# the **+** button in the toolbar): cells you add are yours to edit and run, and they are
-# not graded. For example:
+# To try steps of your own, add a cell below it (select the cell, press `Esc` and then
+# `B`, or use the **+** button in the toolbar): a cell you add is yours to edit and run,
+# and earns or costs no points. For example:
 #
 # ```python
 # for h in [1e-2, 1e-4, 1e-6, 1e-8]:
