@@ -541,7 +541,7 @@ def neuron_gradients(x, w, b, y):
     z = x @ w + b  # (D,) @ (D,) -> a scalar
     a = sigmoid(z)
     loss = 0.5 * (a - y) ** 2
-    dz = (a - y) * a * (1 - a)  # dL/da * da/dz
+    dz = (a - y) * a * (1 - a)  # dloss/da * da/dz
     return loss, dz * x, dz  # dz/dw = x, dz/db = 1
     ### END SOLUTION
 
@@ -559,7 +559,7 @@ print("neuron_gradients: the worked example passes.")
 from helpers.check import check_example
 
 # w = 0 and b = ln 3: z = ln 3, a = 0.75; target 0: loss 0.5 * 0.75^2 = 0.28125,
-# dL/dz = 0.75 * 0.75 * 0.25 = 0.140625.
+# dloss/dz = 0.75 * 0.75 * 0.25 = 0.140625.
 x = np.array([2.0, -1.0, 0.5, 4.0])
 check_example("neuron_gradients", neuron_gradients, (x, np.zeros(4), float(np.log(3)), 0.0),
               expected=(0.28125, np.array([0.28125, -0.140625, 0.0703125, 0.5625]), 0.140625))

@@ -170,7 +170,7 @@ from helpers.widgets.backprop import training_stepper
 def dense_backward(dout, x, W):
     """Gradients of a dense layer out = x @ W + b for a batch.
 
-    dout: array of shape (N, M), the upstream gradient dL/d(out)
+    dout: array of shape (N, M), the upstream gradient dloss/d(out)
     x: array of shape (N, D), the layer's input saved by the forward pass
     W: array of shape (D, M)
     returns: (dx, dW, db) of shapes (N, D), (D, M) and (M,)
@@ -263,9 +263,9 @@ print("dense_backward: the batch of three passes.")
 def sigmoid_backward(dout, a):
     """Gradient through a = sigmoid(z), given the saved output a.
 
-    dout: array of any shape, the upstream gradient dL/da
+    dout: array of any shape, the upstream gradient dloss/da
     a: array of the same shape, the sigmoid's output
-    returns: dL/dz, an array of the same shape
+    returns: dloss/dz, an array of the same shape
     """
     ### BEGIN SOLUTION
     return dout * a * (1 - a)  # sigmoid'(z) = a (1 - a), elementwise
@@ -371,7 +371,7 @@ print("sigmoid_backward: the extremes pass.")
 def mlp_backward(dout, activations, weights):
     """Backward pass of mlp_forward's network, a sigmoid after every layer.
 
-    dout: array of shape (N, D_L), dL/d(out) for the network's output
+    dout: array of shape (N, D_L), dloss/d(out) for the network's output
     activations: list [x, a1, ..., aL] from mlp_forward, activations[l] of shape (N, D_l)
     weights: list of L arrays, weights[l] of shape (D_l, D_(l+1))
     returns: (dweights, dbiases), lists of L arrays: dweights[l] of shape (D_l, D_(l+1)),
@@ -380,7 +380,7 @@ def mlp_backward(dout, activations, weights):
     ### BEGIN SOLUTION
     L = len(weights)
     dweights, dbiases = [None] * L, [None] * L
-    grad = dout  # dL/d(activations[l + 1]) for the layer l being visited
+    grad = dout  # dloss/d(activations[l + 1]) for the layer l being visited
     for l in reversed(range(L)):
         dz = sigmoid_backward(grad, activations[l + 1])
         grad, dweights[l], dbiases[l] = dense_backward(dz, activations[l], weights[l])
@@ -635,7 +635,7 @@ training_stepper(backward=mlp_backward)
 def tanh_sigmoid_backward(dout, x, W1, a1, W2, out):
     """Backward pass of out = sigmoid(tanh(x @ W1) @ W2), a network without biases.
 
-    dout: array of shape (N, K), dL/d(out)
+    dout: array of shape (N, K), dloss/d(out)
     x: array of shape (N, D)
     W1: array of shape (D, H)
     a1: array of shape (N, H), the hidden output tanh(x @ W1)

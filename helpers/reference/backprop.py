@@ -10,7 +10,7 @@ def dense_backward(dout, x, W):
     Parameters
     ----------
     dout : ndarray of shape (N, M)
-        Upstream gradient dL/d(out).
+        Upstream gradient dloss/d(out).
     x : ndarray of shape (N, D)
         The layer's input, saved by the forward pass.
     W : ndarray of shape (D, M)
@@ -35,7 +35,7 @@ def sigmoid_backward(dout, a):
     """Gradient through ``a = sigmoid(z)`` given its output ``a``, any shape.
 
     sigmoid'(z) = sigmoid(z) (1 - sigmoid(z)) = a (1 - a), so
-    dL/dz = dout * a * (1 - a), elementwise.
+    dloss/dz = dout * a * (1 - a), elementwise.
     """
     return dout * a * (1 - a)
 
@@ -46,7 +46,7 @@ def mlp_backward(dout, activations, weights):
     Parameters
     ----------
     dout : ndarray of shape (N, D_L)
-        dL/d(out), the gradient of the loss with respect to the network's output.
+        dloss/d(out), the gradient of the loss with respect to the network's output.
     activations : list of L + 1 ndarrays
         ``[x, a1, ..., aL]`` as returned by ``mlp_forward``.
     weights : list of L ndarrays, weights[l] of shape (D_l, D_{l+1})
@@ -58,7 +58,7 @@ def mlp_backward(dout, activations, weights):
     """
     L = len(weights)
     dweights, dbiases = [None] * L, [None] * L
-    grad = dout  # dL/d(a_{l+1}), the output of layer l (0-based)
+    grad = dout  # dloss/d(a_{l+1}), the output of layer l (0-based)
     for l in reversed(range(L)):
         dz = sigmoid_backward(grad, activations[l + 1])  # through the layer's sigmoid
         grad, dweights[l], dbiases[l] = dense_backward(dz, activations[l], weights[l])
@@ -71,7 +71,7 @@ def tanh_sigmoid_backward(dout, x, W1, a1, W2, out):
     Parameters
     ----------
     dout : ndarray of shape (N, K)
-        dL/d(out).
+        dloss/d(out).
     x : ndarray of shape (N, D)
     W1 : ndarray of shape (D, H)
     a1 : ndarray of shape (N, H)

@@ -37,7 +37,7 @@ def neuron_gradients(x, w, b, y):
     """Loss and gradients of one sigmoid neuron on one sample, by the chain rule.
 
     L = 0.5 (a - y)^2 with a = sigmoid(z), z = x . w + b, so
-    dL/da = a - y, da/dz = a (1 - a), dz/dw = x, dz/db = 1.
+    dloss/da = a - y, da/dz = a (1 - a), dz/dw = x, dz/db = 1.
 
     Returns (loss, dw, db): a float, an array of shape (D,), a float.
     """
