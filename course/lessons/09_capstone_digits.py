@@ -134,14 +134,14 @@ show(digit_gallery(split.x_train[:20], [str(label) for label in split.y_train[:2
 # do. Two parts are optional, for the tricks of earlier lessons:
 #
 # - **input standardisation**: `model["mean"]` and `model["std"]`, arrays of shape
-#   $(D_0,)$. The network then reads $(x - 	ext{mean}) / 	ext{std}$ instead of $x$ (each
+#   $(D_0,)$. The network then reads $(x - \text{mean}) / \text{std}$ instead of $x$ (each
 #   pixel shifted and scaled by statistics of the training digits, kept in the model
 #   because new digits must be treated the same way);
 # - **batch normalization** (lesson 08) after each hidden layer's $z^{(l)} = a^{(l-1)} W_l +
 #   b_l$ and before its ReLU: `model["gamma"]`, `model["beta"]`, `model["running_mean"]`
 #   and `model["running_var"]`, each a list of one array of shape $(D_l,)$ per hidden layer.
 #   A trained network predicts in inference mode, with the running statistics:
-#   $\gamma \odot (z - \mu_{	ext{run}}) / \sqrt{\sigma^2_{	ext{run}} + \epsilon} + eta$,
+#   $\gamma \odot (z - \mu_{\text{run}}) / \sqrt{\sigma^2_{\text{run}} + \epsilon} + \beta$,
 #   with lesson 08's $\epsilon = 10^{-5}$.
 #
 # A model without these keys is the plain network above. Keep it to dictionaries, lists
