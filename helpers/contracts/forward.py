@@ -21,7 +21,11 @@ def _same_array(a, b):
 
 CONTRACTS = {
     "dense_forward": Contract(args=("x", "W", "b"), returns=("out",), batch_axes={"x": (0,)}),
-    "sigmoid": Contract(args=("z",), returns=("a",), warning_free=True,
+    # atol: the sigmoid is tiny (e^z) far to the left and the contract says exact for any
+    # float, so the relative tolerance applies down to about 1e-313; below that, among the
+    # subnormals, which hold fewer than 7 digits, an absolute 1e-320 (about 2000 of their
+    # 4.9e-324 steps). The old atol of 1e-12 let sigmoid(-600) = 2.65e-261 be 0 or 7e-218.
+    "sigmoid": Contract(args=("z",), returns=("a",), warning_free=True, atol=1e-320,
                         batch_axes={"z": (0, 1, 2)}),
     "mlp_forward": Contract(
         args=("x", "weights", "biases"),
