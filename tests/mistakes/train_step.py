@@ -211,3 +211,35 @@ def with_adam_step(params, m, v, t, x, y, lr=0.01):
             delta = (delta @ weights[layer].T) * (activations[layer] > 0)
     steps = [adam_step(theta, g, m_i, v_i, t, lr=lr) for theta, g, m_i, v_i in zip(params, grads, m, v)]
     return [s[0] for s in steps], [s[1] for s in steps], [s[2] for s in steps]
+
+
+@mistake("a Python loop over the samples of the batch (each sample's gradient computed on "
+         "its own, then averaged): the same numbers, many times slower. Compute the whole "
+         "batch at once with matrix products: delta has one row per sample, and "
+         "a.T @ delta sums over them.")
+def loop_over_samples(params, m, v, t, x, y, lr=0.01):
+    weights, biases = params[0::2], params[1::2]
+    grads = [np.zeros_like(p) for p in params]
+    for n in range(len(y)):
+        activations = [x[n:n + 1]]
+        for W, b in zip(weights[:-1], biases[:-1]):
+            activations.append(np.maximum(activations[-1] @ W + b, 0.0))
+        scores = activations[-1] @ weights[-1] + biases[-1]
+        p = np.exp(scores - scores.max(axis=1, keepdims=True))
+        p /= p.sum(axis=1, keepdims=True)
+        p[0, y[n]] -= 1.0
+        delta = p / len(y)
+        for layer in range(len(weights) - 1, -1, -1):
+            grads[2 * layer] += activations[layer].T @ delta
+            grads[2 * layer + 1] += delta.sum(axis=0)
+            if layer > 0:
+                delta = (delta @ weights[layer].T) * (activations[layer] > 0)
+    new_params, new_m, new_v = [], [], []
+    for theta, g, m_i, v_i in zip(params, grads, m, v):
+        m_i = 0.9 * m_i + 0.1 * g
+        v_i = 0.999 * v_i + 0.001 * g ** 2
+        m_hat, v_hat = m_i / (1 - 0.9 ** t), v_i / (1 - 0.999 ** t)
+        new_params.append(theta - lr * m_hat / (np.sqrt(v_hat) + 1e-8))
+        new_m.append(m_i)
+        new_v.append(v_i)
+    return new_params, new_m, new_v
