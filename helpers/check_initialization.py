@@ -32,7 +32,7 @@ import random
 import numpy as np
 
 from . import catalogue
-from .check import _describe_error, _kind, _same_behaviour, run
+from .check import CheckFailed, _describe_error, _kind, _same_behaviour, run
 from .contracts import contract
 
 # How far, in standard errors, a sample statistic may stray before the check fails. For a
@@ -92,7 +92,7 @@ def check_initializer(name, fn, fan_in, fan_out, std=None, seed=0):
     finally:  # the notebook's global random state is as it was
         np.random.set_state(saved[0])
         random.setstate(saved[1])
-    raise AssertionError("\n".join(lines))
+    raise CheckFailed("\n".join(lines))
 
 
 def _problems(fn, fan_in, fan_out, std, seed, spec):

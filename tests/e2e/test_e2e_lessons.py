@@ -189,4 +189,10 @@ def test_untouched_release_notebook_fails_validate(page, lab, summary, artifacts
     assert (outcome, dialog_kind) == ("failed", "error-dialog"), \
         f"Validate on the untouched release notebook of {lesson}: {outcome} ({dialog_kind}): {text[:1500]}"
     assert failed >= 1, text[:1500]
+    # each failed cell (its source, then its error) shows the check's message, not a
+    # traceback through the course's code
+    blocks = [" ".join(block.split()) for block in text.split("The following cell failed:")[1:]]
+    assert blocks and all(" is not right." in block for block in blocks), \
+        [block for block in blocks if " is not right." not in block][0][-1500:]
+    assert not any(w in text for w in ("Traceback", 'File "', "helpers/")), text[:3000]
     assert not page.log.errors, "the page reported errors:\n  " + "\n  ".join(page.log.errors[:10])
