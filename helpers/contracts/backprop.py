@@ -12,7 +12,7 @@ CONTRACTS = {
         uses=("dense_backward", "sigmoid_backward"),
         batch_axes={"dout": (0,), "activations": (0,)},
     ),
-    # The find-the-bug exercise: seed 002's 3-2-1 network, tanh hidden layer, sigmoid output.
+    # The find-the-bug exercise: a published tutorial's 3-2-1 network, tanh hidden layer, sigmoid output.
     "tanh_sigmoid_backward": Contract(
         args=("dout", "x", "W1", "a1", "W2", "out"),
         returns=("dW1", "dW2"),
