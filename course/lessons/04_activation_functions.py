@@ -166,7 +166,7 @@ print(f"best single layer, relative error: linear stack {best_single_layer_miss(
 # flips the sign of the gradient, although tanh never decreases. (Lesson 03 has you find and
 # fix this bug in a whole network.)
 
-# %% nbgrader={"grade": false, "grade_id": "seed_bug_demo", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# %% nbgrader={"grade": false, "grade_id": "tutorial_bug_demo", "locked": true, "schema_version": 3, "solution": false, "task": false}
 a = np.array([-0.8, -0.5, 0.0, 0.5, 0.8])  # outputs of a tanh layer
 print("a:                          ", a)
 print("tanh's derivative, 1 - a**2:", 1 - a ** 2)
