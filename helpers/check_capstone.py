@@ -65,7 +65,7 @@ import numpy as np
 
 from . import catalogue
 from .calling import Outcome
-from .check import _describe_error, _kind, _references_for, run
+from .check import CheckFailed, _describe_error, _kind, _references_for, run
 from .contracts import contract
 from .contracts.capstone import TRAINING_SECONDS
 from .digits import N_CLASSES, load_split
@@ -139,7 +139,7 @@ def check_classifier(name, fn, seed=0, split="validation", min_accuracy=MIN_ACCU
             return _problems(theirs, split, min_accuracy, reader)[1], theirs.outcome.value
 
         known = _diagnose(name, symptom, training.outcome.value, behaviour)
-    raise AssertionError(_message(name, spec, problems, training, seed, known))
+    raise CheckFailed(_message(name, spec, problems, training, seed, known))
 
 
 def check_reproducible(name, fn, seed=1):
@@ -160,7 +160,7 @@ def check_reproducible(name, fn, seed=1):
             return theirs, their_first.outcome.value
 
         known = _diagnose(name, symptom, first.outcome.value, behaviour)
-    raise AssertionError(_message(name, spec, problems, first, seed, known))
+    raise CheckFailed(_message(name, spec, problems, first, seed, known))
 
 
 # --- the runs -----------------------------------------------------------------------------
@@ -579,9 +579,9 @@ class _Reader:
             problem = f"it returned {_kind(labels)}, not one class per digit, shape {y.shape}"
         else:
             return None, float(np.mean(labels == y))
-        raise AssertionError(f"train_classifier's model could not be read by your predict: {problem}. "
-                             "This test reads the model with your predict (when your notebook is graded, "
-                             "with the course's): make predict pass its tests first.")
+        raise CheckFailed(f"train_classifier's model could not be read by your predict: {problem}. "
+                          "This test reads the model with your predict (when your notebook is graded, "
+                          "with the course's): make predict pass its tests first.")
 
 
 def _course_capstone():
