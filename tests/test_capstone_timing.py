@@ -2,6 +2,7 @@
 run when it is used up, and stops a run that waits (a hang) only at a generous multiple of
 it in wall-clock time (helpers.check_capstone._time_limits). So a busy machine never fails
 an honest student, and a runaway training is stopped, not reported minutes later."""
+import inspect
 import os
 import signal
 import subprocess
@@ -95,3 +96,46 @@ def test_an_honest_training_passes_while_every_core_is_busy(monkeypatch):
             process.kill()
         for process in spinners:
             process.wait()
+
+
+def test_an_honest_capstone_is_graded_full_marks_while_every_core_is_busy():
+    """The grader's own path (course.grading.verify.run_test_cell, each answer in a sandbox
+    process) on the lesson's solution of train_classifier, its first test cell (one
+    training run, about 760 train_step calls crossing to the grader), while three processes
+    per core spin, each in a session of its own (so that the scheduler's autogroups give
+    them their full share). The sandbox's budget is CPU time of the answer's own process,
+    and it is idle only when it neither talks, computes nor waits to run: the load makes
+    grading slower, not wrong. (Before idle time was counted over silent polls only, an
+    answer waiting for the grader's replies was counted idle, and this run timed out.)"""
+    from course import lessons
+    from course.grading.sandbox import Sandbox
+    from course.grading.verify import allowed_references, run_test_cell
+    from helpers.contracts import CONTRACTS
+    from helpers.reference import capstone as course
+
+    nb = lessons.read(next(l for l in lessons.all_lessons() if l.name == "09_capstone_digits"))
+    functions = [c.metadata.nbgrader.grade_id for c in nb.cells if c.metadata.nbgrader.solution]
+    solutions = {c.metadata.nbgrader.grade_id: c.source for c in nb.cells if c.metadata.nbgrader.solution}
+    cells = [c.source for c in nb.cells if c.metadata.nbgrader.grade_id == "test_train_classifier"]
+    boxes = {}
+
+    def sandbox(function):
+        if function not in boxes:
+            source = solutions.get(function) or "import numpy as np\n" + inspect.getsource(getattr(course, function))
+            boxes[function] = Sandbox(function, source, allowed_references(function, functions),
+                                      CONTRACTS[function].budget or 10.0)
+        return boxes[function]
+
+    spinners = [subprocess.Popen([sys.executable, "-c", "import os; os.setsid()\nwhile True: pass"])
+                for _ in range(3 * (os.cpu_count() or 1))]
+    try:
+        errors = [output.evalue for source in cells for output in run_test_cell(source, functions, sandbox)
+                  if output.output_type == "error"]
+    finally:
+        for process in spinners:
+            process.kill()
+        for process in spinners:
+            process.wait()
+        for box in boxes.values():
+            box.close()
+    assert len(cells) == 1 and errors == [], errors

@@ -137,9 +137,7 @@ class Sandbox:
                 if not isinstance(reply, dict):
                     self._fail("the sandbox broke the grading protocol")
                 if reply.get("kind") == "call":
-                    answer = self._serve(reply, callbacks)
-                    limits.resume()  # it waited for the grader meanwhile: not idle time
-                    _send(self.sock, pickle.dumps(answer), limits)
+                    _send(self.sock, pickle.dumps(self._serve(reply, callbacks)), limits)
                     continue
                 return reply
         except OutOfTime as ran_out:
@@ -205,10 +203,12 @@ class OutOfTime(Exception):
 
 class _Limits:
     """What one exchange may still use: CPU time of the answer process, and idle time, in
-    which the process neither ran nor waited to run (read from /proc, polled while the
-    grader waits for it). ``wait()`` raises OutOfTime when either is spent."""
+    which the process neither ran nor waited to run (read from /proc while the grader
+    waits for it). Idle time is counted only over whole polls in which nothing came from
+    the process, it used no CPU and it was asleep at the end: a process that talks to the
+    grader, or computes, is never idle, however slowly a busy machine runs it."""
 
-    POLL = 0.25  # seconds between two looks at the process while waiting
+    POLL = 0.25  # seconds of waiting for the socket between two looks at the process
 
     def __init__(self, pid, cpu_left, idle_left):
         self.pid, self.cpu_left, self.idle_left = pid, cpu_left, idle_left
@@ -216,22 +216,21 @@ class _Limits:
         self.idle, self.last = 0.0, (time.monotonic(), self.cpu_start)
 
     def wait(self):
-        """Seconds to wait for the socket before the next look."""
+        """Seconds to wait for the socket; raises OutOfTime when the CPU budget is spent."""
         state, cpu = _usage(self.pid)
-        now = time.monotonic()
-        if cpu is not None and cpu - self.cpu_start > self.cpu_left:
+        if cpu is not None and self.cpu_start is not None and cpu - self.cpu_start > self.cpu_left:
             raise OutOfTime()
-        then, cpu_then = self.last
-        if cpu == cpu_then and state not in ("R", None):  # asleep, and no CPU used since
-            self.idle += now - then
-            if self.idle > self.idle_left:
-                raise OutOfTime(idle=self.idle)
-        self.last = (now, cpu)
+        self.last = (time.monotonic(), cpu)
         return self.POLL
 
-    def resume(self):
-        """Idle time counts from now (the process waited for the grader until now)."""
-        self.last = (time.monotonic(), _usage(self.pid)[1])
+    def timed_out(self):
+        """A whole poll passed with nothing from the process: was it idle meanwhile?"""
+        state, cpu = _usage(self.pid)
+        then, cpu_then = self.last
+        if cpu == cpu_then and state not in ("R", None):
+            self.idle += time.monotonic() - then
+            if self.idle > self.idle_left:
+                raise OutOfTime(idle=self.idle)
 
     def left(self):
         state, cpu = _usage(self.pid)
@@ -279,6 +278,7 @@ def _send(sock, data, limits):
         try:
             sent = sock.send(view)
         except socket.timeout:
+            limits.timed_out()
             continue
         view = view[sent:]
 
@@ -299,6 +299,7 @@ def _exactly(sock, count, limits):
         try:
             chunk = sock.recv(min(left, 1 << 20))
         except socket.timeout:
+            limits.timed_out()
             continue
         if not chunk:
             raise EOFError
