@@ -6,7 +6,7 @@ from matplotlib.figure import Figure
 
 from gradcheck import max_rel_error, numeric_gradient
 from helpers.plots.backprop import (ARTICLE_BIASES, ARTICLE_WEIGHTS, article_network, derivative_mixup,
-                                    gradient_check_chart, half_squared_error, train_step,
+                                    gradient_check_chart, half_squared_error, gradient_descent_step,
                                     training_curves)
 from helpers.reference import mlp_backward, mlp_forward
 from helpers.widgets.backprop import training_stepper
@@ -23,7 +23,7 @@ def run_article(epochs=500, lr=0.5):
     x, y, weights, biases = article_network()
     predictions = []
     for _ in range(epochs):
-        _, pred, weights, biases = train_step(x, y, weights, biases, lr, backward=mlp_backward)
+        _, pred, weights, biases = gradient_descent_step(x, y, weights, biases, lr, backward=mlp_backward)
         predictions.append(pred[0, 0])
     predictions.append(mlp_forward(x, weights, biases)[0][0, 0])
     return np.array(predictions)
@@ -56,7 +56,7 @@ def test_half_squared_error_and_its_gradient():
 def test_train_step_reports_the_state_before_the_step_and_leaves_its_inputs_alone():
     x, y, weights, biases = article_network()
     copies = [W.copy() for W in weights] + [b.copy() for b in biases]
-    loss, pred, new_weights, new_biases = train_step(x, y, weights, biases, 0.5, backward=mlp_backward)
+    loss, pred, new_weights, new_biases = gradient_descent_step(x, y, weights, biases, 0.5, backward=mlp_backward)
     np.testing.assert_array_equal(pred, mlp_forward(x, weights, biases)[0])
     assert loss == pytest.approx(0.5 * float((pred[0, 0] - 0.875) ** 2))
     for before, after in zip(copies, weights + biases):
@@ -131,8 +131,8 @@ def test_train_step_and_the_widget_use_the_backward_pass_they_are_given():
 
     x, y, weights, biases = article_network()
     with pytest.raises(TypeError):  # no default: the lesson passes the student's
-        train_step(x, y, weights, biases, 0.5)
-    train_step(x, y, weights, biases, 0.5, backward=counting_backward)
+        gradient_descent_step(x, y, weights, biases, 0.5)
+    gradient_descent_step(x, y, weights, biases, 0.5, backward=counting_backward)
     box = training_stepper(backward=counting_backward)
     box.controls["step_50"].click()
     assert calls == [3] * 51

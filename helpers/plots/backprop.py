@@ -1,7 +1,7 @@
 """Lesson 03 plots: a training run's loss and prediction, a gradient check, and the slope
 of tanh against the sigmoid's formula that a published tutorial's backward pass applies to it.
 
-The backward pass is lesson 03's own exercise: :func:`train_step` takes it as an argument
+The backward pass is lesson 03's own exercise: :func:`gradient_descent_step` takes it as an argument
 (the lesson passes the student's ``mlp_backward``). The forward pass is lesson 01's, so
 the course's reference version is the default.
 """
@@ -36,7 +36,7 @@ def half_squared_error(pred, target):
     return 0.5 * float(np.sum((pred - target) ** 2)), pred - target
 
 
-def train_step(x, y, weights, biases, lr, *, backward, forward=mlp_forward):
+def gradient_descent_step(x, y, weights, biases, lr, *, backward, forward=mlp_forward):
     """One step of gradient descent on the half squared error: returns
     ``(loss, pred, new_weights, new_biases)``, with the loss and prediction taken before
     the step. The lists passed in are not modified.

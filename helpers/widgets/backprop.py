@@ -2,7 +2,7 @@
 import ipywidgets as widgets
 
 from ..display import drawing_skipped, to_png
-from ..plots.backprop import half_squared_error, article_network, train_step, training_curves
+from ..plots.backprop import half_squared_error, article_network, gradient_descent_step, training_curves
 from ..reference.forward import mlp_forward
 
 
@@ -13,7 +13,7 @@ def training_stepper(*, backward, forward=mlp_forward, lr=0.5):
 
     ``backward`` is the ``mlp_backward`` that computes the gradients (the lesson passes
     the student's) and ``forward`` the ``mlp_forward`` (lesson 01's, by default the
-    course's), as in :func:`helpers.plots.backprop.train_step`.
+    course's), as in :func:`helpers.plots.backprop.gradient_descent_step`.
     """
     controls = {
         "step": widgets.Button(description="step", tooltip="one forward pass, backward pass and update"),
@@ -52,7 +52,7 @@ def training_stepper(*, backward, forward=mlp_forward, lr=0.5):
     def steps(count):
         def take(_button=None):
             for _ in range(count):
-                _, _, state["weights"], state["biases"] = train_step(
+                _, _, state["weights"], state["biases"] = gradient_descent_step(
                     state["x"], state["y"], state["weights"], state["biases"], controls["lr"].value,
                     backward=backward, forward=forward)
                 loss, pred = evaluate()
