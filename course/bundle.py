@@ -29,7 +29,7 @@ from pathlib import Path
 
 import nbformat
 
-from . import ROOT, CourseError
+from . import ROOT, CourseError, cells
 from . import lessons as course_lessons
 
 HELPERS = ROOT / "helpers"
@@ -39,10 +39,8 @@ STUDENT_PACKAGES = ("jupyterlab", "ipywidgets", "ipykernel", "numpy", "matplotli
 
 
 def graded_functions(lesson):
-    """The names of the lesson's graded functions: its solution cells' grade_ids."""
-    nb = course_lessons.read(lesson)
-    return [cell.metadata["nbgrader"]["grade_id"] for cell in nb.cells
-            if cell.metadata.get("nbgrader", {}).get("solution")]
+    """The names of the lesson's graded functions."""
+    return cells.functions(course_lessons.read(lesson))
 
 
 @functools.cache  # the lessons do not change while one command runs

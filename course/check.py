@@ -27,7 +27,8 @@ from helpers import catalogue
 from . import ROOT, CourseError
 from .autograde import autograde
 from .build import build_into
-from .lessons import tested_function
+from . import cells
+from .cells import tested_function
 from .submissions import fill, solutions
 
 HIDDEN = ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
@@ -58,8 +59,8 @@ def check(lessons):
         except CourseError as error:
             report.step(f"{lesson.name}: notebooks readable", [str(error)])
             continue
-        tests = [c for c in source_nb.cells if c.metadata.nbgrader.get("grade")]
-        points = sum(c.metadata.nbgrader.points for c in tests)
+        tests = [c for c in source_nb.cells if cells.is_test(c)]
+        points = sum(cells.nbgrader(c)["points"] for c in tests)
         print(f"{lesson.name} ({points:g} points in {len(tests)} test cells)", flush=True)
         seconds, problems = execute_source(source)
         report.step("[2] source runs top to bottom and passes its tests", problems,

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import nbformat
 
-from . import ROOT
+from . import ROOT, cells
 from . import bundle
 from . import lessons as course_lessons
 
@@ -121,7 +121,7 @@ def leak(page_lines, graded_nb, secrets) -> str | None:
 
 def own_text(nb) -> str:
     """The student's own cells: every cell but the instructor's test cells."""
-    return "\n".join(cell.source for cell in nb.cells if not _is_test(cell))
+    return "\n".join(cell.source for cell in nb.cells if not cells.is_test(cell))
 
 
 def outputs_text(nb) -> str:
@@ -164,11 +164,6 @@ def _source_of(root, name):
         except (OSError, ValueError):
             continue
     return None
-
-
-def _is_test(cell):
-    meta = cell.metadata.get("nbgrader")
-    return isinstance(meta, dict) and bool(meta.get("grade")) and not meta.get("solution")
 
 
 def _between(lines, markers):

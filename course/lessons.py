@@ -4,6 +4,11 @@ A lesson is a percent-format notebook whose every cell header carries the full n
 v3 metadata. Beyond nbgrader's own rules, a lesson must follow the course's contract: a
 graded function lives alone in a solution cell whose ``grade_id`` is its name, and its
 test cells have ``grade_id``s that start with ``test_<name>``.
+
+A code cell that is neither locked, graded nor a solution is the student's own (an
+ungraded exercise's scratch cell): it is read as a cell without nbgrader metadata, which
+nbgrader leaves editable, never grades and never overwrites (see :mod:`course.cells`).
+nbgrader would otherwise keep the metadata, find no such cell in its gradebook and warn.
 """
 import json
 import re
@@ -20,7 +25,7 @@ from nbgrader.nbgraderformat.v3 import MetadataValidatorV3
 from helpers import reference
 from helpers.contracts import CONTRACTS
 
-from . import LESSONS, CourseError
+from . import LESSONS, CourseError, cells
 
 NAME = re.compile(r"^\d\d_[a-z0-9_]+$")
 SCHEMA = json.loads((Path(nbgrader.__file__).parent / "nbgraderformat" / "v3.json").read_text())
@@ -70,6 +75,8 @@ def read(lesson):
     for index, cell in enumerate(nb.cells, start=1):
         _check_cell(lesson, index, cell)
         cell.id = cell.metadata.nbgrader.grade_id
+        if not _flags(cell.metadata.nbgrader):
+            del cell.metadata["nbgrader"]  # the student's own cell
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
     _check_contract(lesson, nb)
@@ -92,10 +99,10 @@ def _check_cell(lesson, index, cell):
     if missing:
         raise CourseError(f"{where}: nbgrader metadata lacks {', '.join(missing)}; "
                           f"write all of {', '.join(REQUIRED)} (and points for graded cells)")
-    if not (meta["grade"] or meta["solution"] or meta["locked"]):
-        raise CourseError(f"{where}: a cell that is neither locked, graded nor a solution is not "
-                          "stored by nbgrader and breaks autograde; make it locked, or put the "
-                          "student's text in a solution cell")
+    if not _flags(meta) and cell.cell_type != "code":
+        raise CourseError(f"{where}: a text cell that is neither locked, graded nor a solution "
+                          "would be the student's to edit; make it locked (only a code cell can "
+                          "be the student's own)")
     try:
         jsonschema.validate(dict(meta), SCHEMA)
         MetadataValidatorV3().validate_cell(cell)
@@ -104,44 +111,38 @@ def _check_cell(lesson, index, cell):
         raise CourseError(f"{where}: invalid nbgrader metadata: {_one_line(message)}") from None
 
 
+def _flags(meta):
+    return meta["grade"] or meta["solution"] or meta["locked"]
+
+
 def _check_contract(lesson, nb):
-    ids = [c.metadata.nbgrader.grade_id for c in nb.cells]
+    ids = [c.id for c in nb.cells]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
         raise CourseError(f"{_rel(lesson.path)}: grade_id {duplicates[0]!r} is used twice; "
                           "every cell needs its own grade_id")
-    functions = [c.metadata.nbgrader.grade_id for c in nb.cells if c.metadata.nbgrader.solution]
+    functions = cells.functions(nb)
     for cell in nb.cells:
-        meta, where = cell.metadata.nbgrader, f"{_rel(lesson.path)}, cell {meta_id(cell)!r}"
-        if meta.solution:
-            if cell.cell_type != "code" or not re.search(rf"^def {meta.grade_id}\(", cell.source, re.M):
+        meta, where = cells.nbgrader(cell), f"{_rel(lesson.path)}, cell {cell.id!r}"
+        if meta.get("solution"):
+            if cell.cell_type != "code" or not re.search(rf"^def {cell.id}\(", cell.source, re.M):
                 raise CourseError(f"{where}: a solution cell's grade_id must be the name of the "
-                                  f"function it defines (def {meta.grade_id}(...))")
-            if meta.grade_id not in CONTRACTS or not hasattr(reference, meta.grade_id):
-                raise CourseError(f"{where}: {meta.grade_id} needs a contract in "
+                                  f"function it defines (def {cell.id}(...))")
+            if cell.id not in CONTRACTS or not hasattr(reference, cell.id):
+                raise CourseError(f"{where}: {cell.id} needs a contract in "
                                   "helpers/contracts.py and a reference in helpers/reference/")
             if "### BEGIN SOLUTION" not in cell.source:
                 raise CourseError(f"{where}: mark the solution with ### BEGIN SOLUTION / ### END SOLUTION")
-        if meta.grade:
-            if cell.cell_type != "code" or meta.solution or not meta.locked:
+        if meta.get("grade"):
+            if cell.cell_type != "code" or meta["solution"] or not meta["locked"]:
                 raise CourseError(f"{where}: a test cell must be a locked code cell, not a solution")
-            if tested_function(meta.grade_id, functions) is None:
+            if cells.tested_function(meta["grade_id"], functions) is None:
                 raise CourseError(f"{where}: a test cell's grade_id must start with test_<function> "
                                   f"for one of this lesson's functions ({', '.join(functions)})")
     for function in functions:
-        if not any(tested_function(i, functions) == function for i in ids if i.startswith("test_")):
+        if not any(cells.tested_function(i, functions) == function for i in ids if i.startswith("test_")):
             raise CourseError(f"{_rel(lesson.path)}: function {function!r} has no test cell "
                               f"(grade_id test_{function}...)")
-
-
-def tested_function(grade_id, functions):
-    """The function a test cell tests: the longest name f with grade_id starting test_f."""
-    matches = [f for f in functions if grade_id == f"test_{f}" or grade_id.startswith(f"test_{f}_")]
-    return max(matches, key=len) if matches else None
-
-
-def meta_id(cell):
-    return cell.metadata.nbgrader.grade_id
 
 
 def _preview(source):

@@ -22,7 +22,8 @@ from pathlib import Path
 
 import nbformat
 
-from . import CourseError
+from . import CourseError, cells
+from .cells import tested_function
 from .grade import course_settings, gradebook_url, inspect_gradebook, shown
 
 KNOWN = re.compile(r"This looks like a known mistake: (.+)")
@@ -83,12 +84,7 @@ class ClassReport:
 
 def function_of(cell_name, functions):
     """The graded function a test cell ``test_<function>[_...]`` belongs to."""
-    best = None
-    for function in functions:
-        if cell_name == f"test_{function}" or cell_name.startswith(f"test_{function}_"):
-            if best is None or len(function) > len(best):
-                best = function
-    return best or re.sub(r"^test_|_more$", "", cell_name)
+    return tested_function(cell_name, functions) or re.sub(r"^test_|_more$", "", cell_name)
 
 
 def collect(lesson, root, db_url):
@@ -145,7 +141,6 @@ def read_autograded(path, functions, student):
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
-        meta = cell.metadata.get("nbgrader", {})
         text = "\n".join(_output_text(o) for o in cell.get("outputs", []))
         for pattern, reason in CRASHES:
             found = pattern.search(text)
@@ -153,8 +148,8 @@ def read_autograded(path, functions, student):
                 message = reason.format(*found.groups())
                 if message not in student.crashes:
                     student.crashes.append(message)
-        if meta.get("grade") and not meta.get("solution"):
-            function = function_of(meta.get("grade_id", ""), functions)
+        if cells.is_test(cell):
+            function = function_of(cells.grade_id(cell) or "", functions)
             failed = any(o.get("output_type") == "error" for o in cell.get("outputs", []))
             known = [m.group(1).strip() for m in KNOWN.finditer(text)]
             for description in known:

@@ -29,7 +29,7 @@ import numpy as np
 import pytest
 from nbclient import NotebookClient
 
-from course import ROOT, CourseError, lessons
+from course import ROOT, CourseError, cells, lessons
 from course.bundle import graded_functions, held_back_modules, student_bundle, topic_lessons
 from helpers import reference
 
@@ -228,22 +228,19 @@ def accepts(candidate, function):
 @functools.cache
 def lesson_test_cells():
     """function -> [(grade_id, source)] of every test cell of it, hidden tests included."""
-    cells = {}
+    found = {}
     for lesson in LESSONS:
         nb = lessons.read(lesson)
-        for cell in nb.cells:
-            grade_id = cell.metadata.nbgrader.grade_id
-            if cell.metadata.nbgrader.grade:
-                function = lessons.tested_function(grade_id, FUNCTIONS[lesson.name])
-                cells.setdefault(function, []).append((grade_id, cell.source))
-    return cells
+        for function in cells.functions(nb):
+            found[function] = [(cells.grade_id(c), c.source) for c in cells.tests_of(nb, function)]
+    return found
 
 
 class TooSlow(Exception):
     pass
 
 
-def passes_every_test(cells, function, candidate, functions):
+def passes_every_test(tests, function, candidate, functions):
     """Whether ``candidate``, standing for ``function``, passes all its test cells
     within the grading budget."""
     namespace = {"np": np, **{f: getattr(reference, f) for f in functions if f != function}}
@@ -255,7 +252,7 @@ def passes_every_test(cells, function, candidate, functions):
     previous = signal.signal(signal.SIGALRM, too_slow)
     signal.setitimer(signal.ITIMER_REAL, CALL_LIMIT)
     try:
-        for grade_id, source in cells:
+        for grade_id, source in tests:
             exec(compile(source, grade_id, "exec"), namespace)
         return True
     except (Exception, TooSlow):
@@ -278,7 +275,7 @@ def test_no_bundled_callable_passes_a_held_back_functions_tests(bundles, lesson,
         assert all(folder.resolve() in path.parents for path in loaded_from)
         candidates = reachable_callables(modules, alias)
         assert len(candidates) > 10  # the search found the bundle's functions
-        cells = lesson_test_cells()
+        test_cells = lesson_test_cells()
         solutions = []
         for lesson_of_function in LESSONS:
             functions = FUNCTIONS[lesson_of_function.name]
@@ -287,7 +284,7 @@ def test_no_bundled_callable_passes_a_held_back_functions_tests(bundles, lesson,
                     continue
                 for label, candidate in candidates:
                     if accepts(candidate, function) and passes_every_test(
-                            cells[function], function, candidate, functions):
+                            test_cells[function], function, candidate, functions):
                         solutions.append(f"{label} passes every test of {function}")
         assert not solutions, "\n".join(solutions)
     finally:
@@ -308,11 +305,11 @@ def test_the_search_finds_a_solution_where_there_is_one(tmp_path):
     modules = load_bundled_helpers(folder, alias)
     try:
         labels = {label: fn for label, fn in reachable_callables(modules, alias)}
-        cells = lesson_test_cells()
+        test_cells = lesson_test_cells()
         ramp, squash = labels["helpers.display.SHAPES['ramp']"], labels["helpers.display.squash"]
-        assert passes_every_test(cells["relu"], "relu", ramp, FUNCTIONS["04_activation_functions"])
-        assert passes_every_test(cells["sigmoid"], "sigmoid", squash, FUNCTIONS["01_forward_propagation"])
-        assert not passes_every_test(cells["sigmoid"], "sigmoid", ramp, FUNCTIONS["01_forward_propagation"])
+        assert passes_every_test(test_cells["relu"], "relu", ramp, FUNCTIONS["04_activation_functions"])
+        assert passes_every_test(test_cells["sigmoid"], "sigmoid", squash, FUNCTIONS["01_forward_propagation"])
+        assert not passes_every_test(test_cells["sigmoid"], "sigmoid", ramp, FUNCTIONS["01_forward_propagation"])
     finally:
         for name in [m for m in sys.modules if m == alias or m.startswith(alias + ".")]:
             del sys.modules[name]
@@ -352,10 +349,9 @@ def errors(nb):
 def test_the_solved_notebook_runs_on_the_bundle_alone(bundles, lesson):
     folder = bundle_of(bundles, lesson)
     nb = nbformat.read(folder / lesson.notebook_name, as_version=4)
-    solutions = {c.metadata.nbgrader.grade_id: c.source for c in lessons.read(lesson).cells
-                 if c.metadata.nbgrader.solution}
+    solutions = cells.answers(lessons.read(lesson))
     for cell in nb.cells:
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        grade_id = cells.grade_id(cell)
         if grade_id in solutions:
             cell.source = "\n".join(line for line in solutions[grade_id].splitlines()
                                     if line.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION"))
@@ -378,7 +374,7 @@ def test_the_untouched_notebook_fails_only_where_a_stub_is_called(bundles, lesso
              and not (e.ename in ("AssertionError", "CheckFailed")
                      and "raised NotImplementedError" in e.evalue)]
     assert other == []
-    tests = [c for c in run.cells if c.metadata.get("nbgrader", {}).get("grade")]
+    tests = [c for c in run.cells if cells.is_test(c)]
     assert all(any(o.output_type == "error" for o in c.outputs) for c in tests)
     assert run.cells[-1].outputs[0].text.strip() == repr([str(folder)])
 

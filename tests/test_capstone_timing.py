@@ -107,16 +107,16 @@ def test_an_honest_capstone_is_graded_full_marks_while_every_core_is_busy():
     and it is idle only when it neither talks, computes nor waits to run: the load makes
     grading slower, not wrong. (Before idle time was counted over silent polls only, an
     answer waiting for the grader's replies was counted idle, and this run timed out.)"""
-    from course import lessons
+    from course import cells, lessons
     from course.grading.sandbox import Sandbox
     from course.grading.verify import allowed_references, run_test_cell
     from helpers.contracts import CONTRACTS
     from helpers.reference import capstone as course
 
     nb = lessons.read(next(l for l in lessons.all_lessons() if l.name == "09_capstone_digits"))
-    functions = [c.metadata.nbgrader.grade_id for c in nb.cells if c.metadata.nbgrader.solution]
-    solutions = {c.metadata.nbgrader.grade_id: c.source for c in nb.cells if c.metadata.nbgrader.solution}
-    cells = [c.source for c in nb.cells if c.metadata.nbgrader.grade_id == "test_train_classifier"]
+    functions = cells.functions(nb)
+    solutions = cells.answers(nb)
+    first_test = cells.find(nb, "test_train_classifier").source
     boxes = {}
 
     def sandbox(function):
@@ -129,7 +129,7 @@ def test_an_honest_capstone_is_graded_full_marks_while_every_core_is_busy():
     spinners = [subprocess.Popen([sys.executable, "-c", "import os; os.setsid()\nwhile True: pass"])
                 for _ in range(3 * (os.cpu_count() or 1))]
     try:
-        errors = [output.evalue for source in cells for output in run_test_cell(source, functions, sandbox)
+        errors = [output.evalue for output in run_test_cell(first_test, functions, sandbox)
                   if output.output_type == "error"]
     finally:
         for process in spinners:
@@ -138,4 +138,4 @@ def test_an_honest_capstone_is_graded_full_marks_while_every_core_is_busy():
             process.wait()
         for box in boxes.values():
             box.close()
-    assert len(cells) == 1 and errors == [], errors
+    assert errors == [], errors

@@ -4,7 +4,7 @@ it; every catalogued alternative passes them. The test cells are the lesson's ow
 import numpy as np
 import pytest
 
-from course import CourseError, lessons
+from course import CourseError, cells, lessons
 from helpers import catalogue, reference
 
 
@@ -17,18 +17,16 @@ def graded_functions():
         except CourseError as error:
             yield lesson.name, None, str(error), []
             continue
-        functions = [c.metadata.nbgrader.grade_id for c in nb.cells if c.metadata.nbgrader.solution]
+        functions = cells.functions(nb)
         for function in functions:
-            cells = [(c.metadata.nbgrader.grade_id, c.source) for c in nb.cells
-                     if c.metadata.nbgrader.grade
-                     and lessons.tested_function(c.metadata.nbgrader.grade_id, functions) == function]
-            yield lesson.name, function, functions, cells
+            tests = [(cells.grade_id(c), c.source) for c in cells.tests_of(nb, function)]
+            yield lesson.name, function, functions, tests
 
 
 GRADED = list(graded_functions())
 CASES = [
-    pytest.param(function, functions, cells, entry, id=f"{function}-{entry.kind}-{entry.name}")
-    for _, function, functions, cells in GRADED if function
+    pytest.param(function, functions, tests, entry, id=f"{function}-{entry.kind}-{entry.name}")
+    for _, function, functions, tests in GRADED if function
     for entry in catalogue.entries(function)
 ]
 
@@ -38,12 +36,12 @@ def test_every_lesson_reads():
     assert not unreadable, "\n".join(unreadable)
 
 
-def run_test_cells(cells, function, implementation, functions):
+def run_test_cells(tests, function, implementation, functions):
     """{grade_id: failure message} for the test cells that fail."""
     namespace = {"np": np, **{f: getattr(reference, f) for f in functions}}
     namespace[function] = implementation
     failures = {}
-    for grade_id, source in cells:
+    for grade_id, source in tests:
         try:
             exec(compile(source, grade_id, "exec"), namespace)
         except AssertionError as error:
@@ -51,9 +49,9 @@ def run_test_cells(cells, function, implementation, functions):
     return failures
 
 
-@pytest.mark.parametrize("function, functions, cells, entry", CASES)
-def test_catalogue_entry(function, functions, cells, entry, capsys):
-    failures = run_test_cells(cells, function, entry.implementation, functions)
+@pytest.mark.parametrize("function, functions, tests, entry", CASES)
+def test_catalogue_entry(function, functions, tests, entry, capsys):
+    failures = run_test_cells(tests, function, entry.implementation, functions)
     if entry.kind == "alternative":
         assert failures == {}, f"a correct alternative fails: {failures}"
     else:
@@ -62,9 +60,9 @@ def test_catalogue_entry(function, functions, cells, entry, capsys):
             f"the failure message does not name the mistake:\n{next(iter(failures.values()))}"
 
 
-@pytest.mark.parametrize("lesson, function, functions, cells",
+@pytest.mark.parametrize("lesson, function, functions, tests",
                          [pytest.param(*row, id=row[1]) for row in GRADED if row[1]])
-def test_every_function_has_a_catalogue(lesson, function, functions, cells):
+def test_every_function_has_a_catalogue(lesson, function, functions, tests):
     kinds = [e.kind for e in catalogue.entries(function)]
     assert kinds.count("mistake") >= 3 and kinds.count("alternative") >= 1
 

@@ -20,7 +20,7 @@ import sys
 import nbformat
 import pytest
 
-from course import ROOT, lessons
+from course import ROOT, cells, lessons
 from course.feedback import page_lines
 from course.grade import grade
 from course.leaks import hidden_lines, leak, secrets_of
@@ -33,9 +33,8 @@ SOURCE = nbformat.read(SOURCE_PATH, as_version=4)
 RELEASE = nbformat.read(ROOT / "release" / LESSON.name / LESSON.notebook_name, as_version=4)
 ANSWERS = solutions(SOURCE)
 LATER_REFERENCE = (ROOT / "helpers" / "reference" / "activations.py").read_text()  # lesson 04
-SIGMOID_SOLUTION = "\n".join(line for line in SOURCE.cells[next(
-    i for i, c in enumerate(SOURCE.cells) if c.metadata.nbgrader.grade_id == "sigmoid")].source.splitlines()
-    if "###" not in line)
+SIGMOID_SOLUTION = "\n".join(line for line in cells.find(SOURCE, "sigmoid").source.splitlines()
+                             if "###" not in line)
 HIDDEN = sorted(line for line in hidden_lines(SOURCE) if len(line) > 40)
 
 

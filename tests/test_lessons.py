@@ -1,7 +1,7 @@
 """A lesson with broken metadata is refused with one line that names the cell and the fix."""
 import pytest
 
-from course import CourseError
+from course import CourseError, cells
 from course.lessons import Lesson, read
 
 HEADER = '# %% {kind}nbgrader={{"grade": {grade}, "grade_id": "{id}", "locked": {locked}, {points}"schema_version": 3, "solution": {solution}, "task": false}}'
@@ -89,6 +89,14 @@ def test_function_without_tests(tmp_path):
     assert "has no test cell" in refusal(tmp_path, GOOD[:2])
 
 
-def test_unlocked_plain_cell_is_refused(tmp_path):
+def test_unlocked_plain_text_cell_is_refused(tmp_path):
     loose = GOOD[0].replace('"locked": true', '"locked": false')
     assert "neither locked, graded nor a solution" in refusal(tmp_path, [loose] + GOOD[1:])
+
+
+def test_unlocked_plain_code_cell_becomes_the_students_own(tmp_path):
+    """Without nbgrader metadata, so that nbgrader neither locks, grades nor restores it."""
+    own = cell("try_it", "print(sigmoid(2.0))", locked="false")
+    nb = read(lesson_file(tmp_path, GOOD + [own]))
+    assert nb.cells[-1].id == "try_it" and "nbgrader" not in nb.cells[-1].metadata
+    assert cells.functions(nb) == ["sigmoid"] and not cells.is_test(nb.cells[-1])

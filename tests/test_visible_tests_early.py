@@ -8,7 +8,7 @@ functions, as while grading. A slip that only a later or hidden test catches fai
 import numpy as np
 import pytest
 
-from course import lessons
+from course import cells, lessons
 from helpers import catalogue, reference
 from helpers.contracts import contract
 
@@ -20,10 +20,9 @@ def first_test_cells():
     found = {}
     for lesson in lessons.find(list(LESSONS)):
         nb = lessons.read(lesson)
-        functions = [c.metadata.nbgrader.grade_id for c in nb.cells if c.metadata.nbgrader.solution]
+        functions = cells.functions(nb)
         for function in functions:
-            cell = next(c for c in nb.cells if c.metadata.nbgrader.grade_id == f"test_{function}")
-            found[function] = (functions, cell.source)
+            found[function] = (functions, cells.tests_of(nb, function)[0].source)
     return found
 
 
@@ -130,10 +129,9 @@ def all_test_cells(function):
     """(the lesson's graded functions, [source of every test cell of the function])."""
     for lesson in lessons.find(list(LESSONS)):
         nb = lessons.read(lesson)
-        functions = [c.metadata.nbgrader.grade_id for c in nb.cells if c.metadata.nbgrader.solution]
+        functions = cells.functions(nb)
         if function in functions:
-            return functions, [c.source for c in nb.cells if c.metadata.nbgrader.grade
-                               and lessons.tested_function(c.metadata.nbgrader.grade_id, functions) == function]
+            return functions, [c.source for c in cells.tests_of(nb, function)]
     raise KeyError(function)
 
 
@@ -147,11 +145,11 @@ FALSELY_NAMED = [
 
 @pytest.mark.parametrize("function, name", FALSELY_NAMED, ids=[f"{f}-{n}" for f, n in FALSELY_NAMED])
 def test_no_test_cell_gives_the_slip_another_mistakes_name(function, name):
-    functions, cells = all_test_cells(function)
+    functions, tests = all_test_cells(function)
     others = [e.description for e in catalogue.entries(function, kind="mistake") if e.name != name]
     namespace = {"np": np, **{f: getattr(reference, f) for f in functions}}
     namespace[function] = entry(function, name).implementation
-    for source in cells:
+    for source in tests:
         try:
             exec(compile(source, f"test_{function}", "exec"), namespace)
         except AssertionError as error:

@@ -8,7 +8,7 @@ the lesson's own, run in-process as tests/test_catalogue.py runs them.
 import numpy as np
 import pytest
 
-from course import lessons
+from course import cells, lessons
 from helpers import catalogue, reference
 
 SLIPS = [
@@ -25,10 +25,9 @@ SLIPS = [
 def first_test_cell(function):
     """(the source of ``function``'s first test cell, the graded functions of its lesson)."""
     for lesson in lessons.all_lessons():
-        cells = lessons.read(lesson).cells
-        functions = [c.metadata.nbgrader.grade_id for c in cells if c.metadata.nbgrader.get("solution")]
-        if function in functions:
-            return next(c.source for c in cells if c.metadata.nbgrader.get("grade_id") == f"test_{function}"), functions
+        nb = lessons.read(lesson)
+        if function in cells.functions(nb):
+            return cells.tests_of(nb, function)[0].source, cells.functions(nb)
     raise LookupError(f"no lesson grades {function}")
 
 

@@ -22,6 +22,7 @@ from traitlets import Float, Integer
 from helpers.check import Outcome
 from helpers.contracts import CONTRACTS
 
+from .. import cells
 from . import wire
 from .host import host_for, release
 from .kernels import SandboxKernelManager
@@ -47,11 +48,6 @@ def load_score_deciding_code():
 
 
 load_score_deciding_code()
-
-
-def _is_test(cell):
-    meta = cell.metadata.get("nbgrader", {})
-    return cell.cell_type == "code" and meta.get("grade") and not meta.get("solution")
 
 
 class GradingExecute(Execute):
@@ -119,7 +115,7 @@ class GradingExecute(Execute):
     start_new_kernel_client = run_sync(async_start_new_kernel_client)
 
     def preprocess_cell(self, cell, resources, index):
-        if cell.cell_type != "code" or _is_test(cell):
+        if cell.cell_type != "code" or cells.is_test(cell):
             return cell, resources
         if self._stopped:
             cell.outputs = [_stream(NOT_RUN)]
@@ -251,7 +247,7 @@ class VerifyTests(NbGraderPreprocessor):
 
         try:
             for cell in nb.cells:
-                if _is_test(cell):
+                if cells.is_test(cell):
                     cell.outputs = run_test_cell(cell.source, functions, sandbox)
         finally:
             for box in sandboxes.values():
@@ -269,8 +265,7 @@ def graded_functions(nb, resources):
         with Gradebook(info["db_url"]) as gradebook:
             source = gradebook.find_notebook(info["notebook"], info["assignment"])
             return [cell.name for cell in source.solution_cells]
-    return [c.metadata.nbgrader.grade_id for c in nb.cells
-            if c.metadata.get("nbgrader", {}).get("solution") and c.cell_type == "code"]
+    return cells.functions(nb)
 
 
 def allowed_references(function, functions):
@@ -294,11 +289,10 @@ def answer_source(nb, function):
     """The student's answer for ``function``: the answer cell with that grade_id, else the
     last code cell that defines it (a student may have pasted it into a new cell)."""
     for cell in nb.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if cell.cell_type == "code" and meta.get("solution") and meta.get("grade_id") == function:
+        if cells.is_function(cell) and cells.grade_id(cell) == function:
             return cell.source
     defining = [c.source for c in nb.cells if c.cell_type == "code" and f"def {function}(" in c.source
-                and not _is_test(c)]
+                and not cells.is_test(c)]
     return defining[-1] if defining else f"raise NameError('no answer cell defines {function}')"
 
 

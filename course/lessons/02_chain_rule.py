@@ -592,15 +592,10 @@ print("neuron_gradients: the second example passes.")
 # gradient with the sigmoid's derivative forgotten. Which verdict does the check give it?
 # The last lines repeat the check of the correct `dw` with the steps $h = 10^{-1}$ and
 # $h = 10^{-9}$: what happens to the relative error, and why? (Section 4 has the answer.)
-# To try steps of your own, add a cell below it (select the cell, press `Esc` and then
-# `B`, or use the **+** button in the toolbar): a cell you add is yours to edit and run,
-# and earns or costs no points. For example:
-#
-# ```python
-# for h in [1e-2, 1e-4, 1e-6, 1e-8]:
-#     dw_h = numerical_gradient(lambda w_: neuron_gradients(x, w_, b, y)[0], w, h=h)
-#     print(h, rel_error(dw, dw_h))
-# ```
+# The cell after it is yours: change the steps in its list (try $10^{-3}$, $10^{-7}$,
+# $10^{-12}$) and run it again. Which step gives the smallest error? Nothing in that cell
+# earns or costs points, and you can add cells of your own anywhere (select a cell, press
+# `Esc` and then `B`, or use the **+** button in the toolbar).
 
 # %% nbgrader={"grade": false, "grade_id": "gradient_check_demo", "locked": true, "schema_version": 3, "solution": false, "task": false}
 rng = np.random.default_rng(0)
@@ -619,6 +614,12 @@ print(f"a buggy dw: relative error {rel_error(dw_buggy, dw_numerical):.1e}")
 for h in [1e-1, 1e-9]:  # the correct dw against numerical gradients with other steps
     dw_other_h = numerical_gradient(lambda w_: neuron_gradients(x, w_, b, y)[0], w, h=h)
     print(f"your dw, numerical gradient with h = {h:.0e}: relative error {rel_error(dw, dw_other_h):.1e}")
+
+# %% nbgrader={"grade": false, "grade_id": "your_own_steps", "locked": false, "schema_version": 3, "solution": false, "task": false}
+# Your cell: edit the steps and run it again (it earns or costs no points).
+for h in [1e-1, 1e-5, 1e-9]:
+    dw_h = numerical_gradient(lambda w_: neuron_gradients(x, w_, b, y)[0], w, h=h)
+    print(f"h = {h:.0e}: relative error {rel_error(dw, dw_h):.1e}")
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "saturated_check_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ### A check that proves little
