@@ -6,17 +6,22 @@ from pathlib import Path
 import nbformat
 
 from . import ROOT
+from .bundle import write_helpers
 from .lessons import read
 from .nbgrader_run import nbgrader, new_course
 
 
 def build_into(lessons, root):
-    """Write ``source/<a>/<a>.ipynb`` and nbgrader's ``release/<a>/`` under ``root``."""
+    """Write ``source/<a>/<a>.ipynb`` and nbgrader's ``release/<a>/`` under ``root``.
+    The lesson's student-safe ``helpers`` goes beside the source notebook: nbgrader copies
+    it into release/ (so a fetched lesson imports it), and autograde puts it back over a
+    submission's copy."""
     root = new_course(root)
     for lesson in lessons:
         folder = root / "source" / lesson.name
         folder.mkdir(parents=True, exist_ok=True)
         nbformat.write(read(lesson), folder / lesson.notebook_name)
+        write_helpers(lesson, folder)
         nbgrader(root, "generate_assignment", lesson.name, "--force")
     return root
 

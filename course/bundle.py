@@ -34,8 +34,9 @@ from . import lessons as course_lessons
 
 HELPERS = ROOT / "helpers"
 TOPIC_PACKAGES = ("plots", "widgets", "contracts")
-# What a student's notebook needs to run; version ranges are taken from pyproject.toml.
-STUDENT_PACKAGES = ("jupyterlab", "ipywidgets", "ipykernel", "numpy", "matplotlib", "scikit-learn")
+# What a student's notebook needs to run (nbgrader: JupyterLab's Validate button and the
+# exchange's fetch and submit); version ranges are taken from pyproject.toml.
+STUDENT_PACKAGES = ("nbgrader", "jupyterlab", "ipywidgets", "ipykernel", "numpy", "matplotlib", "scikit-learn")
 
 
 def graded_functions(lesson):
@@ -121,13 +122,10 @@ def student_bundle(lesson, out):
             raise CourseError(f"{folder} exists and is not a student bundle of {lesson.name}: "
                               "give another --out, or move it away")
         shutil.rmtree(folder)
-    (folder / "helpers").mkdir(parents=True)
+    folder.mkdir(parents=True)
     shutil.copy2(release, folder / lesson.notebook_name)
     nbformat.validate(nbformat.read(folder / lesson.notebook_name, as_version=4))
-    for relative in files:
-        target = folder / "helpers" / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(HELPERS / relative, target)
+    _copy(files, folder / "helpers")
     (folder / "requirements.txt").write_text(_requirements())
     (folder / "README.md").write_text(STUDENT_README.format(lesson=lesson.name))
     archive = Path(out) / f"{lesson.name}.zip"
@@ -138,7 +136,26 @@ def student_bundle(lesson, out):
     return folder
 
 
+def write_helpers(lesson, folder: Path) -> Path:
+    """Write the lesson's student-safe ``helpers`` package (what its bundle holds) as
+    ``folder/helpers``, replacing any there; returns it. ``course build`` puts it beside
+    the source notebook, so nbgrader's release and a fetched lesson carry it."""
+    files = shipped_files(lesson)
+    _refuse_held_back_imports(lesson, files)
+    target = Path(folder) / "helpers"
+    shutil.rmtree(target, ignore_errors=True)
+    _copy(files, target)
+    return target
+
+
 # --- helpers ---------------------------------------------------------------------------
+
+def _copy(files, target):
+    target.mkdir(parents=True)
+    for relative in files:
+        (target / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(HELPERS / relative, target / relative)
+
 
 def _is_bundle(folder, lesson):
     """Whether ``folder`` is what :func:`student_bundle` wrote (its README says so)."""
@@ -215,7 +232,7 @@ This folder is one lesson of *Neural networks from scratch*: the notebook
 `{lesson}.ipynb` and the `helpers` package it imports (plots, widgets and the checks
 that its test cells run). Keep them side by side.
 
-Install once (Python 3.10 or newer), then open the lesson:
+Install once (Python 3.11 or newer, which nbgrader needs), then open the lesson:
 
     python3 -m venv .venv && .venv/bin/pip install -r requirements.txt
     .venv/bin/jupyter lab {lesson}.ipynb
@@ -223,6 +240,7 @@ Install once (Python 3.10 or newer), then open the lesson:
 (On Windows: `py -m venv .venv`, then `.venv\\Scripts\\pip` and `.venv\\Scripts\\jupyter`.)
 
 Write each function where the notebook says `YOUR CODE HERE`, run the test cell below
-it, and read its message when it fails. Hand in the notebook as your instructor asks;
-it is graded with further tests that are not in this copy.
+it, and read its message when it fails. The Validate button (nbgrader's, in the
+notebook's toolbar) runs every test cell at once. Hand in the notebook as your
+instructor asks; it is graded with further tests that are not in this copy.
 """

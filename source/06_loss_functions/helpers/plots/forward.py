@@ -1,0 +1,106 @@
+"""Lesson 01 plots: the sigmoid's saturation and one neuron over its input plane.
+
+The sigmoid is lesson 01's own exercise, so nothing here computes it the way the exercise
+asks: :func:`sigmoid_saturation` takes the student's sigmoid as an argument, and the
+widget's neuron uses :func:`naive_sigmoid`.
+"""
+import numpy as np
+
+from ..display import new_figure
+
+
+def naive_sigmoid(z):
+    """1 / (1 + exp(-z)) as written. Accurate on the widget's plane, where
+    |z| <= 5 * 3 + 5 * 3 + 5 = 35, but for z < -709 exp(-z) overflows with a RuntimeWarning.
+    Lesson 01's sigmoid must stay silent at z = -750, so this deliberately fails that
+    exercise's tests: it is not a solution."""
+    return 1 / (1 + np.exp(-z))
+
+
+#: Activations a single neuron can use in the lesson's widget: name -> function.
+ACTIVATIONS = {
+    "sigmoid": naive_sigmoid,
+    "tanh": np.tanh,
+    "step": lambda z: np.heaviside(z, 0.5),  # 1 for z > 0, 0 for z < 0: the perceptron's threshold
+    "identity": lambda z: z,
+}
+
+
+def sigmoid_saturation(marks, logistic):
+    """A sigmoid and its slope sigmoid * (1 - sigmoid), with named pre-activations marked.
+
+    ``marks`` maps a label to a pre-activation z; ``logistic`` is the sigmoid drawn (the
+    lesson passes the student's ``sigmoid``). The slope is computed here, by
+    :func:`sigmoid_slope`, and drawn on a log scale so that the tiny slope of a saturated
+    neuron stays visible.
+    """
+    fig = new_figure(9, 3.6)
+    value_ax, slope_ax = fig.subplots(1, 2)
+    reach = max(10.0, 1.2 * max((abs(z) for z in marks.values()), default=0.0))
+    z = np.linspace(-reach, reach, 801)
+    value_ax.plot(z, logistic(z), color="tab:blue")
+    slope_ax.semilogy(z, sigmoid_slope(z), color="tab:orange")
+    # the exercise's sigmoid takes an array, not a Python float: mark all points in one call
+    marked = logistic(np.array(list(marks.values()), dtype=float))
+    for (label, z0), a0 in zip(marks.items(), marked):
+        a0, s0 = float(a0), float(sigmoid_slope(z0))
+        value_ax.plot([z0], [a0], "o", label=f"{label}: z = {z0:.4g}, sigmoid = {a0:.4f}")
+        slope_ax.plot([z0], [s0], "o", label=f"{label}: slope = {s0:.2g}")
+    value_ax.set(title="sigmoid(z)", xlabel="pre-activation z", ylim=(-0.05, 1.05))
+    slope_ax.set(title="its slope sigmoid(z) (1 - sigmoid(z))", xlabel="pre-activation z")
+    for ax in (value_ax, slope_ax):
+        ax.grid(alpha=0.3)
+        if marks:
+            ax.legend(fontsize=8, loc="lower right" if ax is value_ax else "upper right")
+    return fig
+
+
+def sigmoid_slope(z):
+    """sigmoid(z) (1 - sigmoid(z)) written as e / (1 + e)^2 with e = exp(-|z|): the
+    product form rounds 1 - sigmoid(z) to 0 for z > 37 and loses the tail."""
+    e = np.exp(-np.abs(np.asarray(z, dtype=float)))
+    return e / (1.0 + e) ** 2
+
+
+def neuron_plane(w1, w2, b, activation="sigmoid", reach=3.0, resolution=121):
+    """Output of the neuron activation(w1 x1 + w2 x2 + b) over the square [-reach, reach]^2,
+    with its decision line w1 x1 + w2 x2 + b = 0 where the pre-activation changes sign."""
+    fig = new_figure(5.2, 4.2)
+    ax = fig.subplots()
+    grid = np.linspace(-reach, reach, resolution)
+    x1, x2 = np.meshgrid(grid, grid)
+    z = w1 * x1 + w2 * x2 + b
+    out = ACTIVATIONS[activation](z)
+    image = ax.imshow(out, origin="lower", extent=(-reach, reach, -reach, reach),
+                      cmap="coolwarm", aspect="equal")
+    fig.colorbar(image, ax=ax, label=f"{activation}(z)")
+    if (w1, w2) != (0, 0) and z.min() < 0 < z.max():
+        ax.contour(x1, x2, z, levels=[0.0], colors="black", linewidths=2)
+        line = "black line: z = 0"
+    else:
+        line = "no decision line in view"
+    ax.set(xlabel="input x1", ylabel="input x2",
+           title=f"z = {w1:.2f} x1 {w2:+.2f} x2 {b:+.2f}  ({line})")
+    ax.title.set_fontsize(9)
+    return fig
+
+
+def layer_histograms(runs):
+    """Histograms of each layer's outputs: one row per run, one column per layer.
+
+    ``runs`` maps a label to the list of layer outputs ``[a1, ..., aL]`` of that run;
+    every run has the same number of layers, with outputs in [0, 1].
+    """
+    labels = list(runs)
+    depth = len(runs[labels[0]])
+    fig = new_figure(2.4 * depth + 0.6, 2.0 * len(labels) + 0.4)
+    axes = fig.subplots(len(labels), depth, squeeze=False, sharex=True)
+    bins = np.linspace(0.0, 1.0, 21)
+    for row, label in zip(axes, labels):
+        for layer, (ax, a) in enumerate(zip(row, runs[label]), start=1):
+            ax.hist(np.ravel(a), bins=bins, color="tab:blue")
+            ax.set_title(f"{label}: layer {layer}", fontsize=9)
+            ax.set_yticks([])
+    for ax in axes[-1]:
+        ax.set_xlabel("output")
+    return fig

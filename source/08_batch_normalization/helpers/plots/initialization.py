@@ -1,0 +1,165 @@
+"""Lesson 05 plots: the symmetry of a constant start, and how the scale of the initial
+weights decides what reaches the deep layers of a network, forwards and backwards.
+
+Xavier's and He's initializers are this lesson's exercises, so the plots have none of
+their own: they take the student's, as ``init`` functions or in a dict ``functions``
+(see :func:`schemes`)."""
+import numpy as np
+
+from ..display import new_figure
+from ..reference.activations import relu, relu_backward, tanh_backward
+
+#: Ways to draw a (fan_in, fan_out) weight matrix at a fixed scale, whatever the fans:
+#: name -> init(fan_in, fan_out, rng).
+SCHEMES = {
+    "std 0.01": lambda fan_in, fan_out, rng: 0.01 * rng.standard_normal((fan_in, fan_out)),
+    "std 1": lambda fan_in, fan_out, rng: rng.standard_normal((fan_in, fan_out)),
+}
+
+#: The lesson's initializers, by the name the plots give them: name -> the key of
+#: ``functions`` (the graded function's name) that holds the student's.
+LESSON_SCHEMES = {"Xavier (Glorot)": "xavier_init", "He": "he_init"}
+
+#: Activations of the deep network: name -> (forward(z), backward(dout, z, a)).
+ACTIVATIONS = {
+    "tanh": (np.tanh, lambda dout, z, a: tanh_backward(dout, a)),
+    "relu": (relu, lambda dout, z, a: relu_backward(dout, z)),
+}
+
+
+def schemes(functions):
+    """:data:`SCHEMES` and, after them, each of :data:`LESSON_SCHEMES` whose function
+    ``functions`` holds (e.g. ``{"xavier_init": xavier_init, "he_init": he_init}``):
+    name -> init(fan_in, fan_out, rng)."""
+    lesson = {name: functions[key] for name, key in LESSON_SCHEMES.items() if key in functions}
+    return {**SCHEMES, **lesson}
+
+
+def propagate(init, activation, depth, width=64, batch=100, seed=0):
+    """A forward and a backward pass through ``depth`` dense layers of ``width`` units
+    with no biases, at initialization.
+
+    ``init`` is a key of :data:`SCHEMES` or a function ``init(fan_in, fan_out, rng)``;
+    ``activation`` a key of :data:`ACTIVATIONS`. The input and the gradient arriving at
+    the output are standard normal, shape ``(batch, width)``. Returns ``(activations,
+    gradients)``: the lists ``[a1, ..., aL]`` of the layers' outputs and
+    ``[dz1, ..., dzL]`` of the gradients reaching their pre-activations (the gradient of
+    ``W_l`` is ``a_(l-1).T @ dz_l``, so ``dz_l`` sets how fast layer ``l`` learns).
+
+    The default sizes keep each matrix product small enough for OpenBLAS to run it on one
+    thread: on a busy machine, its threads make products of a few hundred rows 30 times
+    slower, and the lesson must run in seconds.
+    """
+    draw = SCHEMES[init] if isinstance(init, str) else init
+    forward, backward = ACTIVATIONS[activation]
+    rng = np.random.default_rng(seed)
+    a = rng.standard_normal((batch, width))
+    weights, pre, activations = [], [], []
+    for _ in range(depth):
+        W = draw(width, width, rng)  # (width, width)
+        z = a @ W  # (batch, width) @ (width, width) -> (batch, width)
+        a = forward(z)
+        weights.append(W)
+        pre.append(z)
+        activations.append(a)
+    grad = rng.standard_normal((batch, width))  # dL/d(aL)
+    gradients = [None] * depth
+    for l in reversed(range(depth)):
+        gradients[l] = backward(grad, pre[l], activations[l])  # dL/d(z_l)
+        grad = gradients[l] @ weights[l].T  # dL/d(a_(l-1)) = dz_l W_l^T
+    return activations, gradients
+
+
+def std_through_depth(runs):
+    """The standard deviation of each layer's activations (left) and of the gradients
+    reaching its pre-activations (right), on a log scale, one line per run.
+
+    ``runs`` maps a label to ``(activations, gradients)`` as :func:`propagate` returns.
+    A standard deviation of exactly 0 cannot be drawn on a log scale and is left out.
+    """
+    fig = new_figure(9, 3.6)
+    forward_ax, backward_ax = fig.subplots(1, 2)
+    for label, (activations, gradients) in runs.items():
+        for ax, arrays in ((forward_ax, activations), (backward_ax, gradients)):
+            layers = np.arange(1, len(arrays) + 1)
+            stds = np.array([np.std(x) for x in arrays])
+            shown = stds > 0
+            ax.semilogy(layers[shown], stds[shown], "o-", label=label)
+    forward_ax.set(title="forward: std of the activations a_l", xlabel="layer l", ylabel="standard deviation")
+    backward_ax.set(title="backward: std of the gradients dL/dz_l", xlabel="layer l")
+    for ax in (forward_ax, backward_ax):
+        ax.grid(alpha=0.3)
+        ax.xaxis.get_major_locator().set_params(integer=True)
+        if runs:
+            ax.legend(fontsize=8)
+    return fig
+
+
+def layer_histograms(activations, title="", columns=5):
+    """Histograms of each layer's activations on one common horizontal scale, so that a
+    signal that shrinks or grows through depth shows as a spike that narrows or a spread
+    that widens; ``columns`` panels per row.
+
+    The common range holds the middle 99.8% of all the values (a few extreme values would
+    otherwise squash every panel). Exact zeros, half of the outputs of a ReLU, are counted
+    in the title and not drawn, so that the rest of the distribution stays visible.
+    """
+    depth = len(activations)
+    rows = -(-depth // columns)
+    fig = new_figure(2.0 * min(depth, columns) + 0.4, 1.9 * rows + 0.5)
+    axes = fig.subplots(rows, min(depth, columns), squeeze=False)
+    everything = np.concatenate([np.ravel(a) for a in activations])
+    low, high = np.quantile(everything, [0.001, 0.999])
+    if high <= low:  # every value the same: a narrow window around it
+        low, high = low - 1.0, high + 1.0
+    bins = np.linspace(low, high, 41)
+    for l, ax in enumerate(axes.flat):
+        if l >= depth:
+            ax.set_visible(False)
+            continue
+        values = np.ravel(activations[l])
+        heading = f"layer {l + 1}: std {np.std(values):.2g}"
+        zeros = np.mean(values == 0)
+        if zeros > 0.05:
+            values = values[values != 0]
+            heading += f"\n{zeros:.0%} exactly 0 (not drawn)"
+        ax.hist(values, bins=bins, color="tab:blue")
+        ax.set_title(heading, fontsize=8)
+        ax.set_xlim(low, high)
+        ax.set_yticks([])
+        ax.tick_params(axis="x", labelsize=7)
+        ax.xaxis.get_offset_text().set_fontsize(7)
+    if title:
+        fig.suptitle(title, fontsize=10)
+    return fig
+
+
+def symmetry_training(runs):
+    """Training from a constant start against a random one.
+
+    ``runs`` maps a label to ``(hidden_weights, losses)``: ``hidden_weights`` of shape
+    ``(steps + 1, H)`` holds, after each step, the weight from the first input to each of
+    the H hidden units; ``losses`` the loss at each step. One panel per run shows the H
+    weights over training (identical units draw one line on top of another); the last
+    panel compares the losses on a log scale.
+    """
+    fig = new_figure(3.3 * (len(runs) + 1), 3.4)
+    axes = fig.subplots(1, len(runs) + 1, squeeze=False)[0]
+    loss_ax = axes[-1]
+    for ax, (label, (hidden_weights, losses)) in zip(axes, runs.items()):
+        steps = np.arange(hidden_weights.shape[0])
+        for j in range(hidden_weights.shape[1]):
+            ax.plot(steps, hidden_weights[:, j], label=f"hidden unit {j + 1}")
+        last = hidden_weights[-1]
+        distinct = sum(not np.isclose(last[j], last[:j], rtol=1e-9, atol=1e-12).any()
+                       for j in range(len(last)))
+        ax.set(title=f"{label}: {distinct} distinct unit{'s' if distinct > 1 else ''}",
+               xlabel="training step", ylabel="weight from input 1")
+        ax.title.set_fontsize(9)
+        ax.legend(fontsize=7)
+        ax.grid(alpha=0.3)
+        loss_ax.semilogy(np.arange(len(losses)), losses, label=label)
+    loss_ax.set(title="loss", xlabel="training step")
+    loss_ax.grid(alpha=0.3)
+    loss_ax.legend(fontsize=8)
+    return fig

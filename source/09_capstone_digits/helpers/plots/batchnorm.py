@@ -1,0 +1,304 @@
+"""Lesson 08 plots: what batch normalization does to a batch, the running averages of its
+statistics, and a deep ReLU network trained with and without it from a bad initial scale.
+
+The network is built from the course's references of earlier lessons (dense layers,
+ReLU, softmax cross-entropy, SGD with momentum). Its batch-norm functions are this
+lesson's exercises, so they are not here: a network with batch normalization runs the
+ones it is given, ``functions``, a dict with the keys of ``BATCHNORM_FUNCTIONS`` (the
+student's, in the lesson).
+"""
+from dataclasses import dataclass, field
+
+import numpy as np
+from matplotlib.ticker import NullLocator
+
+from ..display import new_figure
+from ..reference.activations import relu, relu_backward
+from ..reference.backprop import dense_backward
+from ..reference.forward import dense_forward
+from ..reference.losses import softmax_cross_entropy
+from ..reference.optimizers import momentum_step
+
+#: The keys of ``functions``, the batch-norm functions a network with batch normalization
+#: uses, and the lesson's function each stands for. ``network_forward`` needs "forward" (in
+#: training mode) or "inference", ``network_backward`` "backward", ``train_network``
+#: "forward", "backward" and "update", ``classify`` "inference".
+BATCHNORM_FUNCTIONS = {
+    "forward": "batchnorm_forward",
+    "backward": "batchnorm_backward",
+    "inference": "batchnorm_inference",
+    "update": "update_running_stats",
+}
+
+#: Losses above this (nats) leave the loss panel; a note gives the largest.
+LOSS_CEILING = 30.0
+#: The loss panel's dark lines average this many steps.
+SMOOTHING = 10
+
+
+def spiral(rng, per_class=60, classes=3, noise=0.2):
+    """Points on ``classes`` interleaved spiral arms in the plane, standardised.
+
+    Returns ``x`` of shape (classes * per_class, 2) and integer labels ``y``. No line (nor
+    a shallow network) separates the arms well; a deep ReLU network can.
+    """
+    xs, ys = [], []
+    for c in range(classes):
+        radius = np.linspace(0.05, 1.0, per_class)
+        angle = np.linspace(4.0 * c, 4.0 * (c + 1), per_class) + noise * rng.standard_normal(per_class)
+        xs.append(np.column_stack([radius * np.sin(angle), radius * np.cos(angle)]))
+        ys.append(np.full(per_class, c))
+    x = np.vstack(xs)
+    return (x - x.mean(axis=0)) / x.std(axis=0), np.concatenate(ys)
+
+
+@dataclass
+class Network:
+    """A ReLU network: ``depth`` hidden layers of ``width`` units, then a linear output.
+
+    Hidden layer l computes ``relu(bn_l(a W_l))`` with batch normalization, or
+    ``relu(a W_l + b_l)`` without; a bias before batch normalization would be
+    subtracted again with the batch mean, so there ``beta_l`` takes its place.
+    """
+    weights: list
+    biases: list
+    gammas: list = field(default_factory=list)
+    betas: list = field(default_factory=list)
+    running_means: list = field(default_factory=list)
+    running_vars: list = field(default_factory=list)
+
+    @property
+    def batchnorm(self):
+        return bool(self.gammas)
+
+    @property
+    def depth(self):
+        return len(self.weights) - 1
+
+
+def init_network(depth, width, scale, rng, batchnorm, inputs=2, classes=3):
+    """Every weight drawn from N(0, scale^2) (He's choice would be scale = sqrt(2 / fan_in));
+    biases and betas 0, gammas 1, running means 0 and running variances 1."""
+    sizes = [inputs] + [width] * depth + [classes]
+    weights = [scale * rng.standard_normal((a, b)) for a, b in zip(sizes, sizes[1:])]
+    biases = [np.zeros(b) for b in sizes[1:]]
+    net = Network(weights, biases)
+    if batchnorm:
+        net.gammas = [np.ones(width) for _ in range(depth)]
+        net.betas = [np.zeros(width) for _ in range(depth)]
+        net.running_means = [np.zeros(width) for _ in range(depth)]
+        net.running_vars = [np.ones(width) for _ in range(depth)]
+    return net
+
+
+def batchnorm_function(functions, key):
+    """``functions[key]``, or an error that says what to pass."""
+    if functions is None or key not in functions:
+        example = ", ".join(f'"{k}": {name}' for k, name in BATCHNORM_FUNCTIONS.items())
+        raise ValueError(f"a network with batch normalization needs its {BATCHNORM_FUNCTIONS[key]}: "
+                         f"pass functions={{{example}}}")
+    return functions[key]
+
+
+def require_functions(functions, keys=("forward", "backward", "update")):
+    """Refuse ``functions`` without each of ``keys`` (by default, what training needs)."""
+    for key in keys:
+        batchnorm_function(functions, key)
+
+
+def network_forward(net, x, functions=None, training=True):
+    """Logits of shape (N, classes), the caches for :func:`network_backward`, and the list
+    of each hidden layer's input to its ReLU (after batch normalization, when used).
+
+    In training mode batch normalization uses the batch's statistics; otherwise the
+    running ones. ``functions`` is needed with batch normalization only."""
+    if net.batchnorm:
+        normalise = batchnorm_function(functions, "forward" if training else "inference")
+    a, caches, hidden = x, [], []
+    for l in range(net.depth):
+        W = net.weights[l]
+        if not net.batchnorm:
+            z = dense_forward(a, W, net.biases[l])  # (N, D) @ (D, width) -> (N, width)
+            u, bn_cache = z, None
+        elif training:
+            z = a @ W
+            u, bn_cache = normalise(z, net.gammas[l], net.betas[l])
+        else:
+            z = a @ W
+            u, bn_cache = normalise(z, net.gammas[l], net.betas[l],
+                                    net.running_means[l], net.running_vars[l]), None
+        caches.append((a, z, u, bn_cache))
+        hidden.append(u)
+        a = relu(u)
+    logits = dense_forward(a, net.weights[-1], net.biases[-1])
+    caches.append(a)
+    return logits, caches, hidden
+
+
+def network_backward(net, dlogits, caches, functions=None):
+    """Gradients of the loss for every parameter, as a Network of the same shape.
+    ``functions`` is needed with batch normalization only."""
+    if net.batchnorm:
+        normalise_backward = batchnorm_function(functions, "backward")
+    depth = net.depth
+    grads = Network([None] * (depth + 1), [None] * (depth + 1),
+                    [None] * depth if net.batchnorm else [], [None] * depth if net.batchnorm else [])
+    d, grads.weights[-1], grads.biases[-1] = dense_backward(dlogits, caches[-1], net.weights[-1])
+    for l in reversed(range(depth)):
+        a, z, u, bn_cache = caches[l]
+        d = relu_backward(d, u)  # dL/du
+        if net.batchnorm:
+            d, grads.gammas[l], grads.betas[l] = normalise_backward(d, bn_cache)
+            grads.biases[l] = np.zeros_like(net.biases[l])  # not used: beta does its job
+        d, grads.weights[l], db = dense_backward(d, a, net.weights[l])
+        if not net.batchnorm:
+            grads.biases[l] = db
+    return grads
+
+
+@dataclass
+class TrainingRun:
+    losses: np.ndarray  # the loss on each step's mini-batch; inf from the first non-finite one
+    hidden_at_start: list  # each hidden layer's input to its ReLU, on all of x, at step 0
+    net: Network
+
+
+def train_network(x, y, depth=8, width=32, scale=0.02, batchnorm=True, steps=120,
+                  lr=0.05, batch_size=60, momentum=0.9, seed=0, functions=None):
+    """Train a network of :func:`init_network` with SGD and momentum (lesson 07) on
+    mini-batches of softmax cross-entropy (lesson 06), updating the running statistics
+    of batch normalization after every step's forward pass.
+
+    ``functions`` (see ``BATCHNORM_FUNCTIONS``) is needed with batch normalization only.
+    A run that overflows stops there: its remaining losses are inf."""
+    if batchnorm:
+        require_functions(functions)  # refused now, not halfway through the first step
+    rng = np.random.default_rng(seed)
+    net = init_network(depth, width, scale, rng, batchnorm, inputs=x.shape[1], classes=int(y.max()) + 1)
+    with np.errstate(all="ignore"):  # a diverging run is reported by its losses, not warnings
+        hidden_at_start = network_forward(net, x, functions)[2]
+        velocities = _like(net)
+        losses = np.full(steps, np.inf)
+        order = np.arange(0)
+        for step in range(steps):
+            if order.size < batch_size:  # a new epoch: reshuffle
+                order = rng.permutation(len(x))
+            batch, order = order[:batch_size], order[batch_size:]
+            logits, caches, _ = network_forward(net, x[batch], functions)
+            loss, dlogits = softmax_cross_entropy(logits, y[batch])
+            if not np.isfinite(loss):
+                break
+            losses[step] = loss
+            grads = network_backward(net, dlogits, caches, functions)
+            for l in range(depth if batchnorm else 0):  # the statistics of this batch
+                z = caches[l][1]
+                net.running_means[l], net.running_vars[l] = functions["update"](
+                    net.running_means[l], net.running_vars[l], z)
+            for name in ("weights", "biases", "gammas", "betas"):
+                params, dparams, vs = getattr(net, name), getattr(grads, name), getattr(velocities, name)
+                for i in range(len(params)):
+                    params[i], vs[i] = momentum_step(params[i], dparams[i], vs[i], lr=lr, momentum=momentum)
+    return TrainingRun(losses, hidden_at_start, net)
+
+
+def classify(net, x, functions=None):
+    """Class predictions of shape (N,), with batch normalization in inference mode
+    (``functions["inference"]``)."""
+    with np.errstate(all="ignore"):
+        return network_forward(net, x, functions, training=False)[0].argmax(axis=1)
+
+
+def _like(net):
+    zeros = lambda arrays: [np.zeros_like(a) for a in arrays]  # noqa: E731
+    return Network(zeros(net.weights), zeros(net.biases), zeros(net.gammas), zeros(net.betas))
+
+
+def moving_average(values, window):
+    """The mean of the last ``window`` values (fewer at the start), same length."""
+    sums = np.cumsum(np.concatenate([[0.0], values]))
+    counts = np.minimum(np.arange(1, len(values) + 1), window)
+    ends = np.arange(1, len(values) + 1)
+    return (sums[ends] - sums[ends - counts]) / counts
+
+
+def training_comparison(runs, layer=None):
+    """Loss curves of the runs (left, log scale) and, for each run, a histogram of one
+    hidden layer's inputs to its ReLU at initialization, with their standard deviation.
+
+    ``runs`` maps a label to a :class:`TrainingRun`; ``layer`` counts from 1 (default:
+    the last hidden layer). A run that diverged ends where its loss stopped being finite.
+    """
+    labels = list(runs)
+    fig = new_figure(4.2 + 2.8 * len(labels), 3.6)
+    axes = fig.subplots(1, 1 + len(labels), width_ratios=[1.6] + [1] * len(labels))
+    loss_ax, hist_axes = axes[0], axes[1:]
+    colours = ["tab:red", "tab:blue", "tab:green", "tab:purple"]
+    for colour, label in zip(colours, labels):
+        losses = runs[label].losses
+        finite = np.isfinite(losses)
+        steps = np.arange(1, len(losses) + 1)
+        notes = []
+        if losses[finite].size and losses[finite].max() > LOSS_CEILING:
+            notes.append(f"loss up to {losses[finite].max():.2g}")
+        if not finite.all():
+            notes.append(f"overflow at step {int(np.argmin(finite)) + 1}")
+        loss_ax.semilogy(steps[finite], losses[finite], color=colour, alpha=0.3, linewidth=0.8)
+        loss_ax.semilogy(steps[finite], moving_average(losses[finite], SMOOTHING), color=colour,
+                         linewidth=2, label=label + (f" ({', '.join(notes)})" if notes else ""))
+    shown = np.concatenate([r.losses[np.isfinite(r.losses)] for r in runs.values()] + [[1.0]])
+    shown = shown[shown > 0]  # a log axis cannot show a loss of exactly 0
+    loss_ax.set_ylim(0.5 * shown.min(), min(2.0 * shown.max(), LOSS_CEILING))
+    loss_ax.set(title=f"training loss (light: each step; dark: mean of {SMOOTHING})",
+                xlabel="step", ylabel="cross-entropy")
+    loss_ax.title.set_fontsize(10)
+    loss_ax.yaxis.set_minor_locator(NullLocator())  # minor log ticks cost more to draw than the rest
+    loss_ax.grid(alpha=0.3)
+    loss_ax.legend(fontsize=8, loc="lower left")
+    for ax, colour, label in zip(hist_axes, colours, labels):
+        hidden = runs[label].hidden_at_start
+        index = len(hidden) - 1 if layer is None else layer - 1
+        values = np.ravel(hidden[index])
+        values = values[np.isfinite(values)]  # a histogram needs a finite range
+        counts, edges = np.histogram(values, bins=40)
+        ax.stairs(counts, edges, fill=True, color=colour)
+        ax.set_title(f"{label}\nlayer {index + 1} at the start: std {np.std(values):.2g}", fontsize=9)
+        ax.set_yticks([])
+        ax.set_xlabel("input to the ReLU")
+        ax.ticklabel_format(axis="x", style="sci", scilimits=(-2, 3))
+    return fig
+
+
+def running_averages(batch_means, running, true_mean=None):
+    """A statistic of each step's batch (dots) and running averages of it (lines).
+
+    ``batch_means`` has one value per step; ``running`` maps a label (say, a momentum) to
+    the running average after each step."""
+    fig = new_figure(6.4, 3.4)
+    ax = fig.subplots()
+    steps = np.arange(1, len(batch_means) + 1)
+    ax.plot(steps, batch_means, ".", color="0.6", label="the batch's mean")
+    for label, values in running.items():
+        ax.plot(steps, values, linewidth=2, label=label)
+    if true_mean is not None:
+        ax.axhline(true_mean, color="black", linestyle="--", linewidth=1, label="the population's mean")
+    ax.set(xlabel="training step", ylabel="mean of one feature", title="running averages of the batch mean")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    return fig
+
+
+def before_and_after(x, out, labels=("x", "batchnorm_forward(x, gamma, beta)")):
+    """Two features of a batch before (left) and after (right) batch normalization, on
+    axes of the same scale, with each panel's per-feature mean and standard deviation."""
+    fig = new_figure(8.4, 3.8)
+    axes = fig.subplots(1, 2)
+    for ax, data, label in zip(axes, (x, out), labels):
+        ax.scatter(data[:, 0], data[:, 1], s=12, color="tab:blue")
+        mean, std = data.mean(axis=0), data.std(axis=0)
+        ax.plot([mean[0]], [mean[1]], "x", color="tab:red", markersize=10, mew=2)
+        ax.set_title(f"{label}\nmeans ({mean[0]:.3g}, {mean[1]:.3g}), stds ({std[0]:.3g}, {std[1]:.3g})",
+                     fontsize=9)
+        ax.set(xlabel="feature 1", ylabel="feature 2")
+        ax.set_aspect("equal", adjustable="datalim")
+        ax.grid(alpha=0.3)
+    return fig
