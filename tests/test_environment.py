@@ -41,3 +41,14 @@ def test_jupyterlab_loads_nbgraders_and_the_widgets_extensions():
     assert re.search(r"JupyterLab v4\.6\.", text), text
     assert re.search(r"@jupyter/nbgrader v0\.9\.6 enabled OK", text), text
     assert re.search(r"@jupyter-widgets/jupyterlab-manager v5\.\S+ enabled OK", text), text
+
+
+def test_importing_nbformat_does_not_build_a_grammar():
+    """jsonschema 4.25+ imports rfc3987-syntax, whose Lark grammar costs about 2 s of CPU in
+    every process that imports nbformat; the pin in pyproject.toml keeps it out."""
+    import subprocess
+    import sys
+    done = subprocess.run([sys.executable, "-c", "import sys, nbformat, nbgrader.api; "
+                           "print(sorted(m for m in ('lark', 'rfc3987_syntax') if m in sys.modules))"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "[]", done.stdout + done.stderr
