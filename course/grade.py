@@ -181,9 +181,10 @@ def prepare_gradebook(root, lesson, db_url, course_id, assignments):
     course rows the graders need, so that parallel workers only ever read them."""
     from sqlalchemy import text
     with _locked(db_url):
-        if assignments is None or lesson.name not in assignments:
+        if assignments is None or lesson.name not in assignments or not _notebooks_known(db_url, course_id, lesson):
             assignments = inspect_gradebook(db_url, course_id)  # another grader may have done it
-        if assignments is None or lesson.name not in assignments:
+        if assignments is None or lesson.name not in assignments or not _notebooks_known(db_url, course_id, lesson):
+            _forget_empty_submissions(db_url, course_id, lesson)
             register(root, lesson, db_url)
         engine, _ = _engine(db_url)
         try:
@@ -194,6 +195,33 @@ def prepare_gradebook(root, lesson, db_url, course_id, assignments):
                         connection.execute(text("INSERT INTO course (id) VALUES (:id)"), {"id": course})
         finally:
             engine.dispose()
+
+
+def _notebooks_known(db_url, course_id, lesson):
+    """Whether the gradebook knows the lesson's notebook: an assignment added with
+    ``nbgrader db assignment add`` (to set a due date) has none until it is generated."""
+    from nbgrader.api import Gradebook, MissingEntry
+    with Gradebook(db_url, course_id) as gradebook:
+        try:
+            gradebook.find_notebook(lesson.name, lesson.name)
+        except MissingEntry:
+            return False
+    return True
+
+
+def _forget_empty_submissions(db_url, course_id, lesson):
+    """Remove the submission rows of an assignment that has no notebooks: they hold no
+    grade (a failed autograde leaves them) and would stop nbgrader from adding them."""
+    from nbgrader.api import Gradebook, MissingEntry
+    with Gradebook(db_url, course_id) as gradebook:
+        try:
+            assignment = gradebook.find_assignment(lesson.name)
+        except MissingEntry:
+            return
+        if assignment.notebooks:
+            return
+        for student in [s.student.id for s in assignment.submissions]:
+            gradebook.remove_submission(lesson.name, student)
 
 
 def register(root, lesson, db_url):
@@ -209,8 +237,8 @@ def register(root, lesson, db_url):
              f"--CourseDirectory.root={scratch}", f"--CourseDirectory.db_url={db_url}"],
             cwd=scratch, env=environment(), capture_output=True, text=True, timeout=600)
     if done.returncode != 0:
-        last = [line for line in done.stderr.splitlines() if line.strip()][-1:] or ["no output"]
-        raise CourseError(f"could not add {lesson.name} to the gradebook {shown(db_url)}: {last[0].strip()}")
+        raise CourseError(f"could not add {lesson.name} to the gradebook {shown(db_url)}: "
+                          f"{_why(done.stderr).removeprefix('grading failed: ')}")
 
 
 # Submissions -------------------------------------------------------------------------
@@ -233,26 +261,35 @@ def students_of(root, lesson, only=None, shard=None):
     return found
 
 
-def prepare(root, lesson, student):
-    """Problems with a submission before grading; the last one is fatal when it says so."""
+def prepare(root, lesson, student, staging):
+    """Problems with a submission before grading; the last one is fatal when it says so.
+    The submission is copied to ``staging/<student>/<lesson>/`` (with its timestamp), the
+    notebook under its expected name: nbgrader grades that copy, and ``submitted/`` is
+    only ever read."""
     folder = Path(root) / "submitted" / student / lesson.name
     expected = folder / lesson.notebook_name
     problems = []
+    notebook = expected
     if not expected.exists():
         others = sorted(folder.glob("*.ipynb"))
         if len(others) != 1:
             return [f"no notebook {lesson.notebook_name} in submitted/{student}/{lesson.name}/"
                     + (f" (found {', '.join(p.name for p in others)})" if others else "")], False
-        shutil.copy(others[0], expected)
-        problems.append(f"notebook saved as {others[0].name}; graded as {lesson.notebook_name}")
+        notebook = others[0]
+        problems.append(f"notebook saved as {notebook.name}; graded as {lesson.notebook_name}")
     try:
-        nb = nbformat.read(expected, as_version=4)
+        nb = nbformat.read(notebook, as_version=4)
         if not nb.cells:
             raise ValueError("it has no cells")
     except Exception as error:
         reason = " ".join(str(error).split())[:120] or type(error).__name__
-        return problems + [f"{lesson.notebook_name} cannot be read as a notebook ({reason}); "
-                           "ask the student to resubmit"], False
+        return problems + [f"{notebook.name} cannot be read as a notebook ({reason}); "
+                           "recorded as 0; ask the student to resubmit"], False
+    copy = Path(staging) / student / lesson.name
+    copy.mkdir(parents=True)
+    shutil.copyfile(notebook, copy / lesson.notebook_name)
+    if (folder / "timestamp.txt").is_file():
+        shutil.copyfile(folder / "timestamp.txt", copy / "timestamp.txt")
     return problems, True
 
 
@@ -279,15 +316,94 @@ def grade(lesson, jobs=1, db_url=None, root=ROOT, progress=True, students=None, 
     prepare_gradebook(root, lesson, db_url, course_id, assignments)
     results = {s: StudentResult(s) for s in names}
     ready = []
-    for student, result in results.items():
-        result.problems, ok = prepare(root, lesson, student)
-        if ok:
-            ready.append(student)
-    if ready:
-        _run_workers(root, lesson, _worker_url(db_url), ready, results, min(jobs, len(ready)), progress,
-                     sandbox)
-        record_unsandboxed(root, lesson, [s for s in ready if results[s].graded], not sandbox)
+    with tempfile.TemporaryDirectory(prefix="course-staging-") as staging:
+        for student, result in results.items():
+            result.problems, ok = prepare(root, lesson, student, staging)
+            if ok:
+                ready.append(student)
+        if ready:
+            _run_workers(root, lesson, _worker_url(db_url), ready, results, min(jobs, len(ready)), progress,
+                         sandbox, staging)
+            record_unsandboxed(root, lesson, [s for s in ready if results[s].graded], not sandbox)
+    unreadable = [s for s in names if s not in ready and _has_notebook(root, lesson, s)]
+    if unreadable:
+        record_zero(root, lesson, db_url, course_id, {s: results[s].problems[-1] for s in unreadable})
+    for student, late in lateness(db_url, course_id, lesson, names).items():
+        results[student].problems.append(f"submitted {late} late")
+    record_problems(root, lesson, results.values())
     return list(results.values())
+
+
+def _has_notebook(root, lesson, student):
+    return any((Path(root) / "submitted" / student / lesson.name).glob("*.ipynb"))
+
+
+def _timestamp(root, lesson, student):
+    path = Path(root) / "submitted" / student / lesson.name / "timestamp.txt"
+    return path.read_text().strip() or None if path.is_file() else None
+
+
+def record_zero(root, lesson, db_url, course_id, reasons):
+    """Record each unreadable submission in the gradebook as 0 on every test, with the
+    reason as its comment, so that the gradebook and its export list every student."""
+    from nbgrader.api import Gradebook
+    with Gradebook(db_url, course_id) as gradebook:
+        for student, reason in reasons.items():
+            gradebook.update_or_create_student(student)
+            stamp = _timestamp(root, lesson, student)
+            submission = gradebook.update_or_create_submission(
+                lesson.name, student, **({"timestamp": stamp} if stamp else {}))
+            for notebook in submission.notebooks:
+                for grade in notebook.grades:
+                    grade.auto_score, grade.manual_score = 0.0, None
+                for comment in notebook.comments:
+                    comment.auto_comment = reason
+            gradebook.db.commit()
+
+
+def lateness(db_url, course_id, lesson, students):
+    """{student: how late, e.g. '2 d 1 h 30 min'} for the late submissions in the gradebook."""
+    from nbgrader.api import Gradebook, MissingEntry
+    late = {}
+    with Gradebook(db_url, course_id) as gradebook:
+        for student in students:
+            try:
+                seconds = gradebook.find_submission(lesson.name, student).total_seconds_late
+            except MissingEntry:
+                continue
+            if seconds > 0:
+                late[student] = duration(seconds)
+    return late
+
+
+def duration(seconds):
+    """'2 d 1 h 30 min', '45 s'."""
+    seconds = int(round(seconds))
+    parts = [(seconds // 86400, "d"), (seconds % 86400 // 3600, "h"), (seconds % 3600 // 60, "min")]
+    text = " ".join(f"{n} {unit}" for n, unit in parts if n)
+    return text or f"{seconds} s"
+
+
+PROBLEMS = "problems.json"  # autograded/<lesson>.problems.json: each student's latest problems
+
+
+def record_problems(root, lesson, results):
+    """Keep each student's problems of their latest grading (the report's problems table)."""
+    path = Path(root) / "autograded" / f"{lesson.name}.{PROBLEMS}"
+    known = json.loads(path.read_text()) if path.is_file() else {}
+    for result in results:
+        known[result.student] = {"graded": result.graded, "problems": result.problems}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(known, indent=1, sort_keys=True) + "\n")
+
+
+def recorded_problems(root, lesson):
+    """{student: {"graded", "problems"}} as the latest grading runs left them."""
+    path = Path(root) / "autograded" / f"{lesson.name}.{PROBLEMS}"
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
 
 
 UNSANDBOXED = "unsandboxed.txt"  # autograded/<lesson>/..: who was graded with --no-sandbox
@@ -318,17 +434,34 @@ def _worker_url(db_url):
     return db_url
 
 
+#: A student whose grading takes longer than this has a worker that is stuck (each of a
+#: notebook's cells is bounded far below it): the worker is stopped and the run goes on.
+STUDENT_LIMIT = 1800.0
+
+
 class _Worker:
-    def __init__(self, root, lesson, db_url, sandbox=True):
+    def __init__(self, root, lesson, db_url, sandbox=True, staging=None):
         self.log = tempfile.TemporaryFile(mode="w+")
         env = environment()
         if not sandbox:
             env[NO_SANDBOX_VARIABLE] = "1"
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "course.grading.worker", str(root), lesson.name, db_url],
+            [sys.executable, "-m", "course.grading.worker", str(root), lesson.name, db_url,
+             *([str(staging)] if staging else [])],
             cwd=root, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             stderr=self.log, text=True, bufsize=1)
         self.current = None
+        self.since = time.monotonic()
+        self.pending = b""  # read from stdout, not yet a whole line
+
+    def lines(self):
+        """The whole lines the worker has written since the last call, and whether its
+        stdout has ended. Read from the file descriptor itself: a buffered readline could
+        keep a second line in its buffer, unseen by select, and wait forever."""
+        chunk = os.read(self.process.stdout.fileno(), 65536)
+        self.pending += chunk
+        *whole, self.pending = self.pending.split(b"\n")
+        return [line.decode("utf-8", "replace") for line in whole], not chunk
 
     def last_words(self):
         """The last line of a dead worker's traceback, if it left one."""
@@ -339,6 +472,7 @@ class _Worker:
 
     def give(self, student):
         self.current = student
+        self.since = time.monotonic()
         try:
             self.process.stdin.write(student + "\n")
             self.process.stdin.flush()
@@ -352,7 +486,7 @@ class _Worker:
             pass
 
 
-def _run_workers(root, lesson, db_url, ready, results, jobs, progress, sandbox=True):
+def _run_workers(root, lesson, db_url, ready, results, jobs, progress, sandbox=True, staging=None):
     queue = list(ready)
     start = time.perf_counter()
     done = 0
@@ -361,7 +495,7 @@ def _run_workers(root, lesson, db_url, ready, results, jobs, progress, sandbox=T
     show_bar = progress and sys.stderr.isatty()
 
     def launch():
-        worker = _Worker(root, lesson, db_url, sandbox)
+        worker = _Worker(root, lesson, db_url, sandbox, staging)
         selector.register(worker.process.stdout, selectors.EVENT_READ, worker)
         return worker
 
@@ -372,6 +506,24 @@ def _run_workers(root, lesson, db_url, ready, results, jobs, progress, sandbox=T
             worker.current = None
             worker.finish()
 
+    def ended(worker, why=None):
+        nonlocal done, restarts
+        selector.unregister(worker.process.stdout)
+        if why:
+            worker.process.kill()
+        worker.process.wait()
+        if worker.current is not None:
+            why = why or worker.last_words()
+            results[worker.current].problems.append(
+                "grading failed: the grading worker stopped while grading this student"
+                + (f" ({why})" if why else ""))
+            done += 1
+            worker.current = None
+            if queue and restarts < 2 * jobs:
+                restarts += 1
+                workers.append(launch())
+                feed(workers[-1])
+
     workers = [launch() for _ in range(jobs)]
     for worker in workers:
         feed(worker)
@@ -379,38 +531,30 @@ def _run_workers(root, lesson, db_url, ready, results, jobs, progress, sandbox=T
         _bar(0, len(ready), 0.0)
     try:
         while selector.get_map():
-            for key, _ in selector.select():
+            for key, _ in selector.select(timeout=10):
                 worker = key.data
-                line = worker.process.stdout.readline()
-                if not line:  # the worker has ended
-                    selector.unregister(worker.process.stdout)
-                    worker.process.wait()
-                    if worker.current is not None:
-                        why = worker.last_words()
-                        results[worker.current].problems.append(
-                            "grading failed: the grading worker stopped while grading this student"
-                            + (f" ({why})" if why else ""))
-                        done += 1
-                        worker.current = None
-                        if queue and restarts < 2 * jobs:
-                            restarts += 1
-                            workers.append(launch())
-                            feed(workers[-1])
-                    continue
-                if not line.startswith("@course "):
-                    continue
-                report = json.loads(line[len("@course "):])
-                if "student" not in report:
-                    continue
-                result = results[report["student"]]
-                result.graded, result.seconds = report["success"], report["seconds"]
-                if not report["success"]:
-                    result.problems.append(_why(report["log"]))
-                result.problems += _warnings(report["log"])
-                done += 1
-                feed(worker)
-                if show_bar:
-                    _bar(done, len(ready), time.perf_counter() - start)
+                lines, closed = worker.lines()
+                for line in lines:
+                    if not line.startswith("@course "):
+                        continue
+                    report = json.loads(line[len("@course "):])
+                    if "student" not in report:
+                        continue
+                    result = results[report["student"]]
+                    result.graded, result.seconds = report["success"], report["seconds"]
+                    if not report["success"]:
+                        result.problems.append(_why(report["log"]))
+                    result.problems += _warnings(report["log"])
+                    done += 1
+                    feed(worker)
+                    if show_bar:
+                        _bar(done, len(ready), time.perf_counter() - start)
+                if closed:
+                    ended(worker)
+            for key in list(selector.get_map().values()):
+                worker = key.data
+                if worker.current is not None and time.monotonic() - worker.since > STUDENT_LIMIT:
+                    ended(worker, f"no result after {STUDENT_LIMIT:.0f} s; stopped")
     finally:
         for key in list(selector.get_map().values()):
             key.data.process.kill()
@@ -428,14 +572,25 @@ def _run_workers(root, lesson, db_url, ready, results, jobs, progress, sandbox=T
             results[student].problems.append("the grading worker stopped before this student")
 
 
+#: nbgrader's own summary lines, which say that something failed but not what.
+GENERIC = ("There was an error processing", "see the the above", "Removing failed assignment",
+           "Traceback (most recent call last)")
+
+
 def _why(log):
-    """The most telling line of nbgrader's log: the last exception that is not its summary."""
+    """nbgrader's own error lines (``[ERROR] No notebooks found, ...``), else the last
+    exception raised, as one line."""
     lines = [line.strip() for line in log.splitlines() if line.strip()]
+    errors = []
+    for line in lines:
+        if line.startswith("[ERROR]") and not any(g in line for g in GENERIC):
+            text = line[len("[ERROR]"):].strip()
+            if text not in errors:
+                errors.append(text)
     raised = [line for line in lines if re.match(r"^[\w.]*(Error|Exception|Exit)\b.*:", line)
-              and "NbGraderException" not in line]
-    errors = [line for line in lines if "ERROR" in line and "see the the above" not in line]
-    reason = raised[-1] if raised else errors[-1] if errors else "no reason given"
-    return f"grading failed: {reason[:300]}"
+              and not any(g in line for g in GENERIC)]
+    reason = " | ".join(errors) if errors else raised[-1] if raised else "no reason given"
+    return f"grading failed: {reason[:400]}"
 
 
 def _warnings(log):

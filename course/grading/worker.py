@@ -1,10 +1,12 @@
-"""One grading worker: ``python -m course.grading.worker ROOT ASSIGNMENT DB_URL``.
+"""One grading worker: ``python -m course.grading.worker ROOT ASSIGNMENT DB_URL [STAGING]``.
 
 Reads student ids from stdin, one a line, and grades each with nbgrader's own autograde
 (its Python API with the course's ``nbgrader_config.py``, so nbgrader starts once per
 worker, not once per student). For each student it writes one line to stdout:
 ``@course {"student", "success", "seconds", "log"}``; a student whose grading fails is
-reported and the worker goes on with the next. Nothing else ever reaches that stdout:
+reported and the worker goes on with the next. With STAGING, nbgrader reads the
+submissions from ``STAGING/<student>/<assignment>/`` (copies made by ``course grade``),
+never from the course's ``submitted/``. Nothing else ever reaches that stdout:
 the worker's own file descriptor 1 points at /dev/null for everything it starts.
 
 What the worker saves per notebook, with scores unchanged (the same preprocessors run):
@@ -78,24 +80,27 @@ def _check_metadata_schema_once():
     common.jsonschema = proxy  # only nbgrader's metadata checks see it
 
 
-def load_config(root, db_url):
+def load_config(root, db_url, staging=None):
     from traitlets.config.loader import PyFileConfigLoader
 
     config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
     config.CourseDirectory.root = str(root)
     config.CourseDirectory.db_url = db_url
+    if staging:
+        # nbgrader joins it to the root: an absolute path replaces submitted/
+        config.CourseDirectory.submitted_directory = os.path.abspath(staging)
     config.Execute.shutdown_kernel = "immediate"  # its sandbox is reset after the notebook
     return config
 
 
-def main(root, assignment, db_url):
+def main(root, assignment, db_url, staging=None):
     reports = _report_channel()
     os.chdir(root)
     _start_sandbox(assignment)
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
 
-    config = load_config(root, db_url)
+    config = load_config(root, db_url, staging)
     _check_metadata_schema_once()
     api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
     reports.write(PREFIX + json.dumps({"ready": True}) + "\n")
@@ -126,4 +131,4 @@ def grade_one(api, assignment, student):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2], sys.argv[3])
+    main(*sys.argv[1:5])
