@@ -1,4 +1,5 @@
-"""Several graders share one PostgreSQL gradebook, and every score lands exactly once.
+"""Several graders share one PostgreSQL gradebook, and every score lands exactly once;
+nbgrader's own commands and the formgrader read it through the URL the README documents.
 
 A throwaway PostgreSQL cluster is made with initdb in a temporary folder and started
 with pg_ctl on 127.0.0.1 and a free port (as the ``postgres`` user when we are root:
@@ -6,7 +7,9 @@ PostgreSQL refuses to run as root), and stopped at the end. Without PostgreSQL's
 binaries the tests skip, except in CI (CI=true), where they fail: CI installs Debian's
 ``postgresql`` package (.ci/run).
 """
+import csv
 import glob
+import json
 import os
 import shutil
 import socket
@@ -14,6 +17,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import nbformat
@@ -205,3 +210,116 @@ def test_reference_class_is_graded_as_expected(reference):
     perfect = reference["perfect_a"]
     assert all(score == top for score, top in perfect.values())
     assert all(score == 0 for score, _ in reference["blank_a"].values())
+
+
+# The documented URL, as written (postgresql://, no driver): it is what nbgrader's own
+# commands and the formgrader receive, so the default driver must be installed.
+DOCUMENTED_CLASS = ["blank", "mistake_sigmoid", "perfect"]
+
+
+@pytest.fixture(scope="module")
+def graded_class(server, tmp_path_factory):
+    """Three students graded by `course grade --db <url>`, after which the course's
+    nbgrader_config.py names the database as the README says. Yields (root, url, totals),
+    totals being each student's score and the maximum, read from the gradebook."""
+    db_url = server()
+    root = new_course(tmp_path_factory.mktemp("documented") / "course")
+    shutil.copytree(ROOT / "source" / LESSON.name, root / "source" / LESSON.name)
+    class_ = demo_students(LESSON)
+    for student in DOCUMENTED_CLASS:
+        folder = root / "submitted" / student / LESSON.name
+        folder.mkdir(parents=True)
+        nbformat.write(class_[student], folder / LESSON.notebook_name)
+    done = subprocess.run(
+        [sys.executable, "-m", "course", "grade", LESSON.name, "--jobs", "2", "--db", db_url,
+         "--course-dir", str(root)],
+        cwd=ROOT, env=environment(), capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    with open(root / "nbgrader_config.py", "a") as config:
+        config.write(f"\nc.CourseDirectory.db_url = {db_url!r}\n")
+    totals = {student: (sum(s for s, _ in cells.values()), sum(m for _, m in cells.values()))
+              for student, cells in scores(db_url).items()}
+    assert sorted(totals) == DOCUMENTED_CLASS
+    top = totals["perfect"][1]
+    # an oracle independent of nbgrader's arithmetic: full marks, zero, and in between
+    assert top > 0 and totals["perfect"] == (top, top) and totals["blank"] == (0, top)
+    assert 0 < totals["mistake_sigmoid"][0] < top
+    return root, db_url, totals
+
+
+def exported(path):
+    with open(path, newline="") as f:
+        return {row["student_id"]: (float(row["score"]), float(row["max_score"]))
+                for row in csv.DictReader(f) if row["assignment"] == LESSON.name}
+
+
+def test_nbgrader_export_reads_the_url_from_nbgrader_config(graded_class, tmp_path):
+    root, db_url, totals = graded_class
+    assert db_url.startswith("postgresql://") and "+" not in db_url.split("://")[0]
+    done = subprocess.run([sys.executable, "-m", "nbgrader", "export", "--to", str(tmp_path / "grades.csv")],
+                          cwd=root, env=environment(), capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert exported(tmp_path / "grades.csv") == totals
+
+
+def test_nbgrader_export_takes_the_url_on_the_command_line(graded_class, tmp_path):
+    root, db_url, totals = graded_class
+    # run from a folder whose nbgrader_config.py is the course's own, without db_url:
+    # only the option can lead nbgrader to the database
+    shutil.copy(ROOT / "nbgrader_config.py", tmp_path / "nbgrader_config.py")
+    done = subprocess.run(
+        [sys.executable, "-m", "nbgrader", "export", f"--CourseDirectory.root={root}",
+         f"--CourseDirectory.db_url={db_url}", "--to", str(tmp_path / "grades.csv")],
+        cwd=tmp_path, env=environment(), capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert exported(tmp_path / "grades.csv") == totals
+
+
+def test_formgrader_shows_the_graded_class(graded_class, tmp_path):
+    """nbgrader's formgrader (a Jupyter server extension) on 127.0.0.1, run from the
+    course directory whose nbgrader_config.py names the PostgreSQL gradebook."""
+    root, db_url, totals = graded_class
+    token, port = "h2-" + os.urandom(8).hex(), free_port()
+    env = dict(environment(), JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"))
+    command = [sys.executable, "-m", "jupyter", "server", "--ServerApp.ip=127.0.0.1",
+               f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
+               f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
+               "--ServerApp.open_browser=False"]
+    if os.geteuid() == 0:  # as in CI: Jupyter refuses root without it
+        command.append("--allow-root")
+    log = open(tmp_path / "server.log", "w")
+    server_process = subprocess.Popen(command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+    def get(path):
+        request = urllib.request.Request(f"http://127.0.0.1:{port}{path}",
+                                         headers={"Authorization": f"token {token}"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return json.loads(response.read())
+
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                get("/api/status")
+                break
+            except OSError:
+                assert server_process.poll() is None, (tmp_path / "server.log").read_text()
+                assert time.monotonic() < deadline, (tmp_path / "server.log").read_text()
+                time.sleep(0.5)
+        try:
+            assignments = get("/formgrader/api/assignments")
+            submissions = get(f"/formgrader/api/submissions/{LESSON.name}")
+        except urllib.error.HTTPError as error:
+            raise AssertionError(f"{error}: {(tmp_path / 'server.log').read_text()[-3000:]}")
+        [assignment] = [a for a in assignments if a["name"] == LESSON.name]
+        assert assignment["num_submissions"] == len(DOCUMENTED_CLASS)
+        shown = {s["student"]: (s["score"], s["max_score"]) for s in submissions if s["autograded"]}
+        assert shown == totals
+    finally:
+        server_process.terminate()
+        try:
+            server_process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server_process.kill()
+            server_process.wait()
+        log.close()
