@@ -1,6 +1,7 @@
 # Two commands on a fresh machine with Python 3.11+ (see README):
 #   make lab    set up, then open the course in JupyterLab
 #   make test   set up, then run the whole test suite
+# (make test-fast: the tests that need no nbgrader, sandbox, bundle, server or browser)
 # Each creates .venv if it is missing and installs the project into it.
 
 PYTHON ?= python3
@@ -9,7 +10,7 @@ BIN := $(VENV)/bin
 # nbgrader's gradebook runs `alembic` from PATH: the venv's bin/ goes first.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: setup sandbox lab test e2e check build clean
+.PHONY: setup sandbox lab test test-fast e2e check build clean
 
 setup: $(VENV)/.installed
 
@@ -31,9 +32,19 @@ sandbox:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap; \
 	  else echo "bubblewrap is missing (grading needs it): sudo apt-get install bubblewrap"; fi; }
 
+# The whole suite, then the course check; prints the 25 slowest tests and the total time.
 test: setup sandbox
-	$(BIN)/python -m pytest
-	$(BIN)/python -m course check
+	@start=$$(date +%s); \
+	$(BIN)/python -m pytest --durations=25 && $(BIN)/python -m course check; \
+	status=$$?; echo "make test: $$(( $$(date +%s) - start )) s in all (pytest and course check), load $$(cut -d' ' -f1-3 /proc/loadavg)"; \
+	exit $$status
+
+# The inner loop: every test but the slow kinds (real nbgrader, sandboxes, bundles,
+# PostgreSQL, JupyterHub, the browser; see tests/conftest.py). Minutes, not half an hour.
+test-fast: setup
+	@start=$$(date +%s); \
+	$(BIN)/python -m pytest -m "not slow"; \
+	status=$$?; echo "make test-fast: $$(( $$(date +%s) - start )) s"; exit $$status
 
 # Only the end-to-end tests (tests/e2e; make test runs them too): JupyterLab in Debian's
 # headless chromium, installed here when missing if we are root (as in CI); otherwise the

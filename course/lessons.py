@@ -10,15 +10,15 @@ ungraded exercise's scratch cell): it is read as a cell without nbgrader metadat
 nbgrader leaves editable, never grades and never overwrites (see :mod:`course.cells`).
 nbgrader would otherwise keep the metadata, find no such cell in its gradebook and warn.
 """
-import json
+import copy
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import jsonschema
 import jupytext
 import nbformat
-import nbgrader
+from jsonschema import ValidationError as SchemaError
 from nbgrader.nbgraderformat import ValidationError
 from nbgrader.nbgraderformat.v3 import MetadataValidatorV3
 
@@ -28,7 +28,6 @@ from helpers.contracts import CONTRACTS
 from . import LESSONS, CourseError, cells
 
 NAME = re.compile(r"^\d\d_[a-z0-9_]+$")
-SCHEMA = json.loads((Path(nbgrader.__file__).parent / "nbgraderformat" / "v3.json").read_text())
 REQUIRED = ("schema_version", "grade", "grade_id", "locked", "solution", "task")
 
 
@@ -62,7 +61,14 @@ def find(names):
 
 def read(lesson):
     """The lesson as a clean nbformat notebook: checked, outputs empty, no jupytext metadata,
-    cell ids equal to the cells' grade_ids (so that builds are reproducible)."""
+    cell ids equal to the cells' grade_ids (so that builds are reproducible). A fresh copy
+    each time; the file is read and checked once per process while it is unchanged."""
+    stat = Path(lesson.path).stat()
+    return copy.deepcopy(_read(lesson, stat.st_mtime_ns, stat.st_size))
+
+
+@functools.lru_cache(maxsize=32)
+def _read(lesson, mtime_ns, size):
     try:
         nb = jupytext.read(lesson.path, fmt="py:percent")
     except Exception as error:
@@ -104,9 +110,8 @@ def _check_cell(lesson, index, cell):
                           "would be the student's to edit; make it locked (only a code cell can "
                           "be the student's own)")
     try:
-        jsonschema.validate(dict(meta), SCHEMA)
-        MetadataValidatorV3().validate_cell(cell)
-    except (jsonschema.ValidationError, ValidationError) as error:
+        _validator().validate_cell(cell)  # nbgrader's own rules, its JSON schema included
+    except (SchemaError, ValidationError) as error:
         message = error.message if hasattr(error, "message") else str(error)
         raise CourseError(f"{where}: invalid nbgrader metadata: {_one_line(message)}") from None
 
@@ -159,3 +164,8 @@ def _rel(path):
         return str(Path(path).resolve().relative_to(LESSONS.parent.parent))
     except ValueError:
         return str(path)
+
+
+@functools.cache
+def _validator():
+    return MetadataValidatorV3()

@@ -257,6 +257,7 @@ def test_a_failure_renders_as_its_message_in_lines_validate_shows_whole():
     assert " ".join(w for line in rendered for w in line.split()) == " ".join(str(raised.value).split())
 
 
+@pytest.mark.nbgrader
 def test_nbgrader_validate_shows_the_message_first_and_whole(tmp_path):
     """Real `nbgrader validate` (what JupyterLab's Validate button runs): the failure is the
     check's message, from its first line, no line cut short, no frame of the course's code."""

@@ -3,6 +3,8 @@ monitor records and shows every epoch, and the digit browser draws at once and r
 when each control changes. The monitor and the browser read models with the predict (and
 loss) they are given: here the course's, in the lesson the student's."""
 
+import functools
+
 import numpy as np
 import pytest
 from matplotlib.colors import to_rgba
@@ -15,8 +17,16 @@ from helpers.plots.capstone import (CORRECT, TRUE, WRONG, confusion_counts, conf
 from helpers.reference.capstone import class_probabilities, evaluate, predict, train_classifier
 from helpers.widgets.capstone import TrainingMonitor, digit_browser
 
-SPLIT = load_split()
-MODEL = train_classifier(SPLIT.x_train, SPLIT.y_train, np.random.default_rng(0), epochs=3)
+
+@functools.cache
+def split():
+    """The digits' split, loaded when a test first needs it (not while tests are collected)."""
+    return load_split()
+
+
+@functools.cache
+def model():
+    return train_classifier(split().x_train, split().y_train, np.random.default_rng(0), epochs=3)
 
 
 def course_loss(model, x, y):
@@ -28,7 +38,7 @@ def images_of(fig):
 
 
 def test_digit_gallery_shows_each_digit_under_its_title():
-    x = SPLIT.x_train[:13]
+    x = split().x_train[:13]
     fig = digit_gallery(x, [f"n{i}" for i in range(12)] + [("last", "tab:red")], columns=5)
     assert isinstance(fig, Figure) and len(fig.axes) == 15  # 3 rows of 5, two left empty
     shown = images_of(fig)
@@ -103,8 +113,8 @@ def test_confusion_matrix_writes_every_count_and_colours_only_mistakes():
 @pytest.mark.parametrize("label, colour", [(2, CORRECT), (5, WRONG), (None, CORRECT)])
 def test_digit_probabilities_draws_the_bars_and_marks_the_classes(label, colour):
     p = np.array([0.01, 0.04, 0.6, 0.05, 0.1, 0.1, 0.02, 0.03, 0.03, 0.02])
-    image_ax, bar_ax = digit_probabilities(SPLIT.x_test[0], p, label=label).axes
-    np.testing.assert_array_equal(image_ax.images[0].get_array(), SPLIT.x_test[0].reshape(8, 8))
+    image_ax, bar_ax = digit_probabilities(split().x_test[0], p, label=label).axes
+    np.testing.assert_array_equal(image_ax.images[0].get_array(), split().x_test[0].reshape(8, 8))
     bars = bar_ax.patches
     np.testing.assert_allclose([bar.get_height() for bar in bars], p)
     assert to_rgba(bars[2].get_facecolor()) == to_rgba(colour)
@@ -116,10 +126,10 @@ def test_digit_probabilities_draws_the_bars_and_marks_the_classes(label, colour)
 
 @pytest.mark.parametrize("label, colour", [(3, CORRECT), (5, WRONG), (None, CORRECT)])
 def test_digit_and_neighbours_shows_the_verdict_and_each_neighbour_under_its_label(label, colour):
-    near = SPLIT.x_train[:4]
-    fig = digit_and_neighbours(SPLIT.x_test[0], 3, label=label, neighbours=near, neighbour_labels=[3, 5, 1, 3])
+    near = split().x_train[:4]
+    fig = digit_and_neighbours(split().x_test[0], 3, label=label, neighbours=near, neighbour_labels=[3, 5, 1, 3])
     digit_ax, *near_axes = [ax for ax in fig.axes if ax.images]
-    np.testing.assert_array_equal(digit_ax.images[0].get_array(), SPLIT.x_test[0].reshape(8, 8))
+    np.testing.assert_array_equal(digit_ax.images[0].get_array(), split().x_test[0].reshape(8, 8))
     assert digit_ax.get_title().endswith({3: "read as 3 (right)", 5: "read as 3 (wrong: it is 5)",
                                           None: "read as 3"}[label])
     assert to_rgba(digit_ax.title.get_color()) == to_rgba(colour)
@@ -130,7 +140,7 @@ def test_digit_and_neighbours_shows_the_verdict_and_each_neighbour_under_its_lab
     expected = {3: [TRUE, "tab:gray", "tab:gray", TRUE], 5: [WRONG, TRUE, "tab:gray", WRONG],
                 None: [TRUE, "tab:gray", "tab:gray", TRUE]}[label]
     assert [to_rgba(ax.title.get_color()) for ax in near_axes] == [to_rgba(c) for c in expected]
-    alone = digit_and_neighbours(SPLIT.x_test[0], 3, label=3)
+    alone = digit_and_neighbours(split().x_test[0], 3, label=3)
     assert len([ax for ax in alone.axes if ax.images]) == 1
 
 
@@ -143,16 +153,16 @@ class FakeHandle:
 
 
 def test_training_monitor_records_every_epoch_and_shows_progress():
-    monitor = TrainingMonitor(SPLIT, epochs=4, redraw_seconds=0.0, display=False, predict=predict,
+    monitor = TrainingMonitor(split(), epochs=4, redraw_seconds=0.0, display=False, predict=predict,
                               loss=course_loss)
     monitor._status, monitor._plot = FakeHandle(), FakeHandle()
     with monitor:
-        model = train_classifier(SPLIT.x_train, SPLIT.y_train, np.random.default_rng(1), epochs=4,
+        model = train_classifier(split().x_train, split().y_train, np.random.default_rng(1), epochs=4,
                                  callback=monitor)
     history = monitor.history
     assert history["epoch"] == [1, 2, 3, 4]
-    assert (history["val_loss"][-1], history["val_accuracy"][-1]) == evaluate(model, SPLIT.x_val, SPLIT.y_val)
-    assert (history["train_loss"][-1], history["train_accuracy"][-1]) == evaluate(model, SPLIT.x_train, SPLIT.y_train)
+    assert (history["val_loss"][-1], history["val_accuracy"][-1]) == evaluate(model, split().x_val, split().y_val)
+    assert (history["train_loss"][-1], history["train_accuracy"][-1]) == evaluate(model, split().x_train, split().y_train)
     texts = [bundle["text/plain"] for bundle in monitor._status.bundles]
     assert len(texts) == 5  # one line per epoch, then the final one
     assert texts[1].startswith("[############............] epoch 2/4")
@@ -161,10 +171,10 @@ def test_training_monitor_records_every_epoch_and_shows_progress():
 
 
 def test_training_monitor_redraws_at_most_as_often_as_asked():
-    monitor = TrainingMonitor(SPLIT, redraw_seconds=60.0, display=False, predict=predict, loss=course_loss)
+    monitor = TrainingMonitor(split(), redraw_seconds=60.0, display=False, predict=predict, loss=course_loss)
     with monitor:
         for epoch in range(1, 4):
-            monitor(epoch, MODEL)
+            monitor(epoch, model())
     assert monitor.frames == 1  # only the final picture
     assert monitor.status().startswith("epoch 3  loss: training")
 
@@ -176,37 +186,37 @@ def test_training_monitor_without_a_loss_records_and_shows_the_accuracies():
         seen.append(len(x))
         return predict(model, x)
 
-    monitor = TrainingMonitor(SPLIT, epochs=2, redraw_seconds=0.0, display=False, predict=counting_predict)
+    monitor = TrainingMonitor(split(), epochs=2, redraw_seconds=0.0, display=False, predict=counting_predict)
     monitor._status, monitor._plot = FakeHandle(), FakeHandle()
     with monitor:
         for epoch in (1, 2):
-            monitor(epoch, MODEL)
+            monitor(epoch, model())
     history = monitor.history
-    assert seen == [len(SPLIT.y_train), len(SPLIT.y_val)] * 2  # the predict it was given
+    assert seen == [len(split().y_train), len(split().y_val)] * 2  # the predict it was given
     assert history["train_loss"] == history["val_loss"] == []
-    assert history["val_accuracy"] == [evaluate(MODEL, SPLIT.x_val, SPLIT.y_val)[1]] * 2
-    assert history["train_accuracy"] == [evaluate(MODEL, SPLIT.x_train, SPLIT.y_train)[1]] * 2
+    assert history["val_accuracy"] == [evaluate(model(), split().x_val, split().y_val)[1]] * 2
+    assert history["train_accuracy"] == [evaluate(model(), split().x_train, split().y_train)[1]] * 2
     assert monitor._status.bundles[-1]["text/plain"].startswith(
         f"[{'#' * 24}] epoch 2/2  accuracy: training {history['train_accuracy'][-1]:.1%}, validation")
     assert monitor._plot.bundles[-1]["image/png"].startswith(b"\x89PNG")
 
 
 def test_digit_browser_draws_at_once_and_redraws_for_each_control():
-    box = digit_browser(MODEL, SPLIT.x_test, SPLIT.y_test, predict=predict,
-                        neighbours=(SPLIT.x_train, SPLIT.y_train))
+    box = digit_browser(model(), split().x_test, split().y_test, predict=predict,
+                        neighbours=(split().x_train, split().y_train))
     picture = box.children[-1]
     first = bytes(picture.value)
     assert first.startswith(b"\x89PNG")
     box.controls["index"].value = 5
     assert box.chosen() == 5 and bytes(picture.value) != first
-    wrong = np.flatnonzero(predict(MODEL, SPLIT.x_test) != SPLIT.y_test)
+    wrong = np.flatnonzero(predict(model(), split().x_test) != split().y_test)
     assert box.controls["only_mistakes"].options == (("all 300 digits", False),
                                                      (f"the {len(wrong)} misclassified", True))
     before = bytes(picture.value)
     box.controls["only_mistakes"].value = True
     assert box.controls["index"].max == len(wrong) - 1
     assert box.chosen() in wrong and bytes(picture.value) != before
-    probabilities = class_probabilities(MODEL, SPLIT.x_test)
+    probabilities = class_probabilities(model(), split().x_test)
     assert probabilities.shape == (300, 10)
 
 
@@ -217,14 +227,14 @@ def test_digit_browser_reads_with_the_predict_it_is_given_and_finds_the_nearest_
         calls.append(len(x))
         return predict(model, x)
 
-    box = digit_browser(MODEL, SPLIT.x_test, SPLIT.y_test, predict=counting_predict,
-                        neighbours=(SPLIT.x_train, SPLIT.y_train))
+    box = digit_browser(model(), split().x_test, split().y_test, predict=counting_predict,
+                        neighbours=(split().x_train, split().y_train))
     box.controls["index"].value = 7
     assert calls == [300]  # once, for every digit
-    near_x, near_y = box.nearest(SPLIT.x_test[7])
-    distances = ((SPLIT.x_train - SPLIT.x_test[7]) ** 2).sum(axis=1)
-    np.testing.assert_array_equal(near_x, SPLIT.x_train[np.argsort(distances, kind="stable")[:5]])
-    assert sorted(distances)[:5] == sorted(((near_x - SPLIT.x_test[7]) ** 2).sum(axis=1))
-    np.testing.assert_array_equal(near_y, SPLIT.y_train[np.argsort(distances, kind="stable")[:5]])
-    plain = digit_browser(MODEL, SPLIT.x_test, SPLIT.y_test, predict=predict)  # no neighbours: the digit alone
+    near_x, near_y = box.nearest(split().x_test[7])
+    distances = ((split().x_train - split().x_test[7]) ** 2).sum(axis=1)
+    np.testing.assert_array_equal(near_x, split().x_train[np.argsort(distances, kind="stable")[:5]])
+    assert sorted(distances)[:5] == sorted(((near_x - split().x_test[7]) ** 2).sum(axis=1))
+    np.testing.assert_array_equal(near_y, split().y_train[np.argsort(distances, kind="stable")[:5]])
+    plain = digit_browser(model(), split().x_test, split().y_test, predict=predict)  # no neighbours: the digit alone
     assert bytes(plain.children[-1].value).startswith(b"\x89PNG") and plain.nearest is None
