@@ -1,6 +1,9 @@
 """What a student receives holds no solution to its lesson or a later one, and works.
 
-For every lesson N, ``python -m course student-bundle N`` is built and searched:
+A student receives a lesson two ways: the zip of ``python -m course student-bundle N``,
+or nbgrader's exchange, which hands out ``release/N/`` whole (``release_assignment``,
+``fetch_assignment``). For every lesson N, both (the bundle built afresh, and a copy of
+the committed ``release/N/``) are searched:
 - by structure: no reference module, mistake catalogue or tooling of lesson N or later;
   no bundled file defines or binds the name of a held-back graded function, and the
   notebook's own definition of each is the stub;
@@ -17,6 +20,7 @@ import ast
 import functools
 import importlib.util
 import inspect
+import shutil
 import signal
 import subprocess
 import sys
@@ -46,19 +50,23 @@ def held_back(lesson):
 
 @pytest.fixture(scope="module")
 def bundles(tmp_path_factory):
-    """lesson name -> its bundle's folder, or the error that stopped building it."""
+    """(where, lesson name) -> its folder, or the error that stopped building it. A
+    release folder is copied, so running it leaves nothing in the committed tree."""
     out = tmp_path_factory.mktemp("bundles")
     built = {}
     for lesson in LESSONS:
         try:
-            built[lesson.name] = student_bundle(lesson, out)
+            built["bundle", lesson.name] = student_bundle(lesson, out)
         except CourseError as error:
-            built[lesson.name] = error
+            built["bundle", lesson.name] = error
+        built["release", lesson.name] = Path(shutil.copytree(
+            ROOT / "release" / lesson.name, out / "release" / lesson.name,
+            ignore=shutil.ignore_patterns("__pycache__", "*.pyc")))
     return built
 
 
-def bundle_of(bundles, lesson):
-    folder = bundles[lesson.name]
+def bundle_of(bundles, where, lesson):
+    folder = bundles[where, lesson.name]
     assert isinstance(folder, Path), f"the bundle could not be built: {folder}"
     return folder
 
@@ -72,6 +80,8 @@ def test_the_command_writes_the_bundle_and_says_where(tmp_path):
                                    f"and {tmp_path / lesson.name}.zip")
     assert (tmp_path / lesson.name / lesson.notebook_name).exists()
     assert "pip install -r requirements.txt" in (tmp_path / lesson.name / "README.md").read_text()
+    # nbgrader gives JupyterLab its Validate button and a student the exchange's commands
+    assert "nbgrader==0.9.6" in (tmp_path / lesson.name / "requirements.txt").read_text().splitlines()
     done = subprocess.run([sys.executable, "-m", "course", "student-bundle", "10_nothing"],
                           cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 2 and done.stderr.startswith("course: error: unknown assignment '10_nothing'")
@@ -81,17 +91,19 @@ def python_files(folder):
     return sorted((folder / "helpers").rglob("*.py"))
 
 
-BY_LESSON = pytest.mark.parametrize("lesson", LESSONS, ids=[l.name for l in LESSONS])
+BY_LESSON = pytest.mark.parametrize("where, lesson", [(w, l) for w in ("bundle", "release") for l in LESSONS],
+                                    ids=[f"{w}-{l.name}" for w in ("bundle", "release") for l in LESSONS])
 
 
 # --- structure -------------------------------------------------------------------------
 
 @BY_LESSON
-def test_the_bundle_is_the_notebook_and_helpers_without_later_lessons(bundles, lesson):
-    folder = bundle_of(bundles, lesson)
+def test_the_bundle_is_the_notebook_and_helpers_without_later_lessons(bundles, where, lesson):
+    folder = bundle_of(bundles, where, lesson)
     index = [l.name for l in LESSONS].index(lesson.name)
     top = sorted(p.name for p in folder.iterdir())
-    assert top == sorted([lesson.notebook_name, "helpers", "README.md", "requirements.txt"])
+    extra = ["README.md", "requirements.txt"] if where == "bundle" else []
+    assert top == sorted([lesson.notebook_name, "helpers", *extra])
     released = nbformat.read(ROOT / "release" / lesson.name / lesson.notebook_name, as_version=4)
     assert nbformat.read(folder / lesson.notebook_name, as_version=4) == released
     references = {p.stem for p in (folder / "helpers" / "reference").glob("[!_]*.py")}
@@ -101,6 +113,12 @@ def test_the_bundle_is_the_notebook_and_helpers_without_later_lessons(bundles, l
         relative = path.relative_to(folder / "helpers")
         module = "helpers." + ".".join(relative.with_suffix("").parts)
         assert not any(module == m or module.startswith(m + ".") for m in absent)
+    if where == "release":  # what nbgrader's exchange hands out is what the bundle holds
+        bundled = bundle_of(bundles, "bundle", lesson) / "helpers"
+        files = sorted(p.relative_to(folder / "helpers") for p in (folder / "helpers").rglob("*") if p.is_file())
+        assert files == sorted(p.relative_to(bundled) for p in bundled.rglob("*") if p.is_file())
+        assert all((folder / "helpers" / f).read_bytes() == (bundled / f).read_bytes() for f in files)
+        return
     with zipfile.ZipFile(folder.parent / f"{lesson.name}.zip") as zipped:
         zipped_files = sorted(n for n in zipped.namelist() if not n.endswith("/"))
     on_disk = sorted(str(Path(lesson.name) / p.relative_to(folder))
@@ -109,8 +127,8 @@ def test_the_bundle_is_the_notebook_and_helpers_without_later_lessons(bundles, l
 
 
 @BY_LESSON
-def test_no_bundled_file_defines_a_held_back_function(bundles, lesson):
-    folder = bundle_of(bundles, lesson)
+def test_no_bundled_file_defines_a_held_back_function(bundles, where, lesson):
+    folder = bundle_of(bundles, where, lesson)
     names = set(held_back(lesson))
     found = []
     for path in python_files(folder):
@@ -146,8 +164,8 @@ def normalized_bodies(tree):
 
 
 @BY_LESSON
-def test_no_bundled_function_has_a_held_back_references_body(bundles, lesson):
-    folder = bundle_of(bundles, lesson)
+def test_no_bundled_function_has_a_held_back_references_body(bundles, where, lesson):
+    folder = bundle_of(bundles, where, lesson)
     wanted = {}
     for name in held_back(lesson):
         source = inspect.getsource(getattr(reference, name))
@@ -263,12 +281,12 @@ def passes_every_test(tests, function, candidate, functions):
 
 
 @BY_LESSON
-def test_no_bundled_callable_passes_a_held_back_functions_tests(bundles, lesson, monkeypatch, tmp_path):
-    folder = bundle_of(bundles, lesson)
+def test_no_bundled_callable_passes_a_held_back_functions_tests(bundles, where, lesson, monkeypatch, tmp_path):
+    folder = bundle_of(bundles, where, lesson)
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")  # demos: compute, do not draw
     # Failing candidates need no diagnosis: an empty catalogue spares running every mistake.
     monkeypatch.setenv("COURSE_MISTAKES_DIR", str(tmp_path))
-    alias = f"bundled_helpers_{lesson.name}"
+    alias = f"bundled_helpers_{where}_{lesson.name}"
     modules = load_bundled_helpers(folder, alias)
     try:
         loaded_from = {Path(m.__file__).resolve() for m in modules}
@@ -346,8 +364,8 @@ def errors(nb):
 
 
 @BY_LESSON
-def test_the_solved_notebook_runs_on_the_bundle_alone(bundles, lesson):
-    folder = bundle_of(bundles, lesson)
+def test_the_solved_notebook_runs_on_the_bundle_alone(bundles, where, lesson):
+    folder = bundle_of(bundles, where, lesson)
     nb = nbformat.read(folder / lesson.notebook_name, as_version=4)
     solutions = cells.answers(lessons.read(lesson))
     for cell in nb.cells:
@@ -364,8 +382,8 @@ def test_the_solved_notebook_runs_on_the_bundle_alone(bundles, lesson):
 
 
 @BY_LESSON
-def test_the_untouched_notebook_fails_only_where_a_stub_is_called(bundles, lesson):
-    folder = bundle_of(bundles, lesson)
+def test_the_untouched_notebook_fails_only_where_a_stub_is_called(bundles, where, lesson):
+    folder = bundle_of(bundles, where, lesson)
     run = run_in_bundle(folder, nbformat.read(folder / lesson.notebook_name, as_version=4))
     # a stub's NotImplementedError (raised, or reported by a test cell), or a name that a
     # failed cell did not get to define
