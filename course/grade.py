@@ -42,6 +42,7 @@ class StudentResult:
     graded: bool = False
     seconds: float = 0.0
     problems: list = field(default_factory=list)
+    mistakes: list = field(default_factory=list)  # (function, diagnosed mistake), from autograded/
 
 
 # The course directory and its gradebook ------------------------------------------------
@@ -285,6 +286,16 @@ def prepare(root, lesson, student, staging):
         reason = " ".join(str(error).split())[:120] or type(error).__name__
         return problems + [f"{notebook.name} cannot be read as a notebook ({reason}); "
                            "recorded as 0; ask the student to resubmit"], False
+    stamp = folder / "timestamp.txt"
+    if stamp.is_file():
+        from nbgrader.utils import parse_utc
+        try:
+            text = stamp.read_text().strip()
+            if text:
+                parse_utc(text)
+        except (ValueError, OSError, OverflowError):  # nbgrader itself fails with an AttributeError
+            return problems + [f"timestamp.txt says {text[:40]!r}, which is not a date and time: write when "
+                               "it was submitted (e.g. 2026-01-10 16:00:00 UTC) or remove the file"], False
     copy = Path(staging) / student / lesson.name
     copy.mkdir(parents=True)
     shutil.copyfile(notebook, copy / lesson.notebook_name)
@@ -331,7 +342,25 @@ def grade(lesson, jobs=1, db_url=None, root=ROOT, progress=True, students=None, 
     for student, late in lateness(db_url, course_id, lesson, names).items():
         results[student].problems.append(f"submitted {late} late")
     record_problems(root, lesson, results.values())
+    for student in ready:
+        if results[student].graded:
+            results[student].mistakes = diagnosed(root, lesson, student)
     return list(results.values())
+
+
+def diagnosed(root, lesson, student):
+    """The catalogued mistakes named in the student's autograded notebook, as the report
+    reads them (so that the summary and the report list the same)."""
+    from . import cells
+    from .report import Student, read_autograded
+    path = Path(root) / "autograded" / student / lesson.name / lesson.notebook_name
+    try:
+        functions = cells.functions(nbformat.read(path, as_version=4))
+    except Exception:
+        return []
+    found = Student(student)
+    read_autograded(path, functions, found)
+    return sorted(found.mistakes)
 
 
 def _has_notebook(root, lesson, student):
@@ -347,12 +376,16 @@ def record_zero(root, lesson, db_url, course_id, reasons):
     """Record each unreadable submission in the gradebook as 0 on every test, with the
     reason as its comment, so that the gradebook and its export list every student."""
     from nbgrader.api import Gradebook
+    from nbgrader.utils import parse_utc
     with Gradebook(db_url, course_id) as gradebook:
         for student, reason in reasons.items():
             gradebook.update_or_create_student(student)
             stamp = _timestamp(root, lesson, student)
-            submission = gradebook.update_or_create_submission(
-                lesson.name, student, **({"timestamp": stamp} if stamp else {}))
+            try:
+                when = {"timestamp": parse_utc(stamp)} if stamp else {}
+            except ValueError:
+                when = {}
+            submission = gradebook.update_or_create_submission(lesson.name, student, **when)
             for notebook in submission.notebooks:
                 for grade in notebook.grades:
                     grade.auto_score, grade.manual_score = 0.0, None
@@ -542,8 +575,8 @@ def _run_workers(root, lesson, db_url, ready, results, jobs, progress, sandbox=T
                         continue
                     result = results[report["student"]]
                     result.graded, result.seconds = report["success"], report["seconds"]
-                    if not report["success"]:
-                        result.problems.append(_why(report["log"]))
+                    if not report["success"]:  # named by its place in submitted/, not the copy's
+                        result.problems.append(_why(report["log"]).replace(str(staging), "submitted"))
                     result.problems += _warnings(report["log"])
                     done += 1
                     feed(worker)
@@ -618,6 +651,7 @@ def print_report(lesson, results):
     graded = sum(r.graded for r in results)
     print(f"{lesson.name}: {graded} of {len(results)} students graded")
     for r in results:
-        if r.problems or not r.graded:
+        if r.problems or r.mistakes or not r.graded:
             status = "graded" if r.graded else "NOT GRADED"
-            print(f"  {r.student}: {status}: " + "; ".join(r.problems))
+            said = r.problems + [f"mistake in {f}: {m}" for f, m in r.mistakes]
+            print(f"  {r.student}: {status}: " + "; ".join(said))

@@ -7,8 +7,12 @@ Writes ``reports/<assignment>/`` in the course directory:
   total;
 - ``mistakes.png``: the catalogued mistakes the check harness diagnosed most often
   ("This looks like a known mistake: ..." in the autograded test outputs), per function;
-- ``report.html``: one page with the plots, the tables behind them, and the students who
-  scored zero or whose notebook crashed, timed out or could not be graded.
+- ``mistakes.csv``: every failed test cell of every student (student, function, test
+  cell, and the diagnosed mistake or else the failure's first line);
+- ``report.html``: one page with the plots, the tables behind them, the run's problems
+  (unreadable, renamed or missing notebooks, late submissions, restored test cells,
+  timeouts, killed kernels, failed grading), the most common undiagnosed failure messages
+  per test cell, and the students who scored zero or whose notebook crashed.
 
 Scores come from the gradebook; diagnoses and crashes from the autograded notebooks
 found in ``autograded/`` (on a grading machine of its own, that is its part of the
@@ -24,7 +28,7 @@ import nbformat
 
 from . import CourseError, cells
 from .cells import tested_function
-from .grade import course_settings, gradebook_url, inspect_gradebook, shown
+from .grade import course_settings, duration, gradebook_url, inspect_gradebook, recorded_problems, shown
 
 KNOWN = re.compile(r"This looks like a known mistake: (.+)")
 #: Signs in an autograded notebook that the student's code crashed or hung.
@@ -46,6 +50,10 @@ class Student:
     crashes: list = field(default_factory=list)
     mistakes: set = field(default_factory=set)  # (function, description)
     failed_without_diagnosis: set = field(default_factory=set)  # functions
+    failures: list = field(default_factory=list)  # (function, test cell, diagnosis or None, first line)
+    seconds_late: float = 0.0
+    penalty: float = 0.0  # nbgrader's late-submission penalty, already taken off the total
+    problems: list = field(default_factory=list)  # what course grade reported, latest run
 
 
 @dataclass
@@ -57,6 +65,31 @@ class ClassReport:
     students: dict  # name -> Student
     notebooks_read: int = 0  # autograded notebooks found (diagnoses and crashes come from them)
     unsandboxed: tuple = ()  # students last graded with --no-sandbox (their code not isolated)
+
+    def problem_rows(self):
+        """[(student, kind, detail)]: everything about the run a grader should look at."""
+        rows = []
+        for s in sorted(self.students.values(), key=lambda s: s.name):
+            for text in s.problems:
+                kind = problem_kind(text)
+                if kind != "late":  # from the gradebook below, with the penalty
+                    rows.append((s.name, kind, text))
+            if s.seconds_late > 0:
+                rows.append((s.name, "late", f"submitted {duration(s.seconds_late)} late"
+                             + (f"; penalty {s.penalty:g} points" if s.penalty else "; no penalty")))
+            for crash in s.crashes:
+                rows.append((s.name, "timeout" if re.search(r"timed out|did not finish|stopped responding", crash)
+                             else "killed kernel", crash))
+        return rows
+
+    def undiagnosed_messages(self, top=3):
+        """{test cell: [(first line, students)]}: the commonest failures with no diagnosis."""
+        counts = defaultdict(Counter)
+        for s in self.graded:
+            for _, cell, diagnosis, first in s.failures:
+                if diagnosis is None:
+                    counts[cell][first] += 1
+        return {cell: c.most_common(top) for cell, c in sorted(counts.items())}
 
     @property
     def graded(self):
@@ -80,6 +113,22 @@ class ClassReport:
             if reasons:
                 rows.append((s.name, s.total if s.graded else None, reasons))
         return rows
+
+
+PROBLEM_KINDS = (
+    ("cannot be read as a notebook", "unreadable"),
+    ("notebook saved as", "renamed"),
+    ("no notebook", "missing"),
+    ("timestamp.txt says", "bad timestamp"),
+    ("Missing grade cell", "restored test cell"),
+    ("grading failed", "grading failed"),
+    (" late", "late"),
+)
+
+
+def problem_kind(text):
+    """The problems table's kind for one of ``course grade``'s problem lines."""
+    return next((kind for key, kind in PROBLEM_KINDS if key in text), "repaired submission")
 
 
 def function_of(cell_name, functions):
@@ -106,7 +155,8 @@ def collect(lesson, root, db_url):
         functions = [f for f in functions if f in max_by_function] + \
             [f for f in max_by_function if f not in functions]
         for submission in gradebook.assignment_submissions(lesson.name):
-            student = Student(submission.student.id, graded=True)
+            student = Student(submission.student.id, graded=True, seconds_late=submission.total_seconds_late,
+                              penalty=submission.late_submission_penalty or 0.0)
             try:
                 graded_nb = gradebook.find_submission_notebook(lesson.name, lesson.name, student.name)
             except MissingEntry:
@@ -114,12 +164,15 @@ def collect(lesson, root, db_url):
             for grade in graded_nb.grades:
                 function = function_of(grade.cell.name, functions)
                 student.by_function[function] = student.by_function.get(function, 0.0) + (grade.score or 0.0)
-            student.total = sum(student.by_function.values())
+            student.total = sum(student.by_function.values()) - student.penalty
             students[student.name] = student
     submitted = root / "submitted"
     if submitted.is_dir():
         for folder in sorted(submitted.glob(f"*/{lesson.name}")):
             students.setdefault(folder.parent.name, Student(folder.parent.name))
+    for name, record in recorded_problems(root, lesson).items():
+        if name in students:
+            students[name].problems = list(record.get("problems", []))
     read = 0
     for student in students.values():
         if student.graded:
@@ -156,7 +209,19 @@ def read_autograded(path, functions, student):
                 student.mistakes.add((function, description))
             if failed and not known:
                 student.failed_without_diagnosis.add(function)
+            if failed:
+                student.failures.append((function, cells.grade_id(cell), known[0] if known else None,
+                                         _first_line(cell)))
     return True
+
+
+def _first_line(cell):
+    """A failed cell's message, first line: ``AssertionError: sigmoid(z) is not right.``"""
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "error":
+            message = (str(output.get("evalue", "")).strip().splitlines() or [""])[0]
+            return f"{output.get('ename', 'Error')}: {message}".rstrip(": ")
+    return "failed"
 
 
 def _output_text(output):
@@ -176,6 +241,7 @@ def report(lesson, root, db_url=None, out=None):
     folder = Path(out) if out else root / "reports" / lesson.name
     folder.mkdir(parents=True, exist_ok=True)
     export_csv(lesson, root, db_url, folder / "grades.csv")
+    mistakes_csv(data, folder / "mistakes.csv")
     plots = {"scores.png": scores_figure(data)}
     if data.mistake_counts():
         plots["mistakes.png"] = mistakes_figure(data)
@@ -192,6 +258,17 @@ def export_csv(lesson, root, db_url, path):
     course_id, _ = course_settings(root)
     with Gradebook(db_url, course_id) as gradebook:
         CsvExportPlugin(to=str(path), assignment=[lesson.name]).export(gradebook)
+
+
+def mistakes_csv(data, path):
+    """One row per failed test cell per student: what the student got wrong."""
+    import csv
+    with open(path, "w", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["student", "function", "test_cell", "diagnosis", "first_line"])
+        for s in sorted(data.graded, key=lambda s: s.name):
+            for function, cell, diagnosis, first in s.failures:
+                writer.writerow([s.name, function, cell, diagnosis or "", first])
 
 
 def _figure(width, height):
@@ -290,6 +367,27 @@ Grades: <a href="grades.csv">grades.csv</a> (nbgrader's export).</p>
         parts.append("</table>")
     else:
         parts.append('<p class="muted">No catalogued mistake was diagnosed.</p>')
+    undiagnosed = data.undiagnosed_messages()
+    parts.append("<h2>Failures without a diagnosis, most common messages</h2>")
+    if undiagnosed:
+        parts.append("<table><tr><th>test cell</th><th>message (first line)</th><th>students</th></tr>")
+        for cell, messages in undiagnosed.items():
+            for message, n in messages:
+                parts.append(f"<tr><td>{e(cell)}</td><td>{e(message)}</td><td class=n>{n}</td></tr>")
+        parts.append("</table>")
+    else:
+        parts.append('<p class="muted">Every failed test had a diagnosis.</p>')
+    parts.append('<p>Every failed test, by student: <a href="mistakes.csv">mistakes.csv</a>.</p>')
+    problems = data.problem_rows()
+    parts.append("<h2>Problems</h2>")
+    if problems:
+        parts.append("<table><tr><th>student</th><th>problem</th><th>detail</th></tr>")
+        for name, kind, detail in problems:
+            parts.append(f"<tr><td>{e(name)}</td><td>{e(kind)}</td><td>{e(detail)}</td></tr>")
+        parts.append("</table>")
+    else:
+        parts.append('<p class="muted">No problem: every notebook was readable, named as expected, on time, '
+                     "and graded without a timeout or a killed kernel.</p>")
     rows = data.zero_or_crashed()
     parts.append("<h2>Scored zero or crashed</h2>")
     if rows:
@@ -325,8 +423,10 @@ def summary(folder, data):
     """A few lines for the terminal."""
     lines = [f"{data.assignment}: {len(data.graded)} of {len(data.students)} students graded; "
              f"report in {display_path(folder / 'report.html')}"]
-    for (function, description), n in list(data.mistake_counts().items())[:3]:
+    for (function, description), n in data.mistake_counts().items():
         lines.append(f"  {n} x {function}: {_short(description, 100)}")
+    for name, kind, detail in data.problem_rows():
+        lines.append(f"  {name}: {kind}: {detail}")
     if data.unsandboxed:
         lines.append(f"  graded WITHOUT the sandbox (--no-sandbox): {', '.join(data.unsandboxed)}")
     rows = data.zero_or_crashed()
