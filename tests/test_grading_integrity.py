@@ -152,6 +152,7 @@ def outputs(root, student, grade_id):
 
 FULL = {"test_dense_forward": 1, "test_dense_forward_more": 2, "test_sigmoid": 1,
         "test_sigmoid_more": 2, "test_mlp_forward": 2, "test_mlp_forward_more": 2}
+ZERO = dict.fromkeys(FULL, 0)
 
 
 def test_perfect_submission_gets_full_marks(graded):
@@ -194,8 +195,8 @@ def test_a_runaway_answer_costs_seconds_not_a_timeout_per_test(graded):
 
 
 @pytest.mark.parametrize("student, problem, scored", [
-    ("invalid_json", "cannot be read as a notebook", None),
-    ("empty", "cannot be read as a notebook", None),
+    ("invalid_json", "cannot be read as a notebook", ZERO),
+    ("empty", "cannot be read as a notebook", ZERO),
     ("missing", "no notebook 01_forward_propagation.ipynb in submitted/missing/", None),
     ("renamed_file", "notebook saved as my lesson 1.ipynb", FULL),
     ("deleted_test", "Missing grade cell test_dense_forward", FULL),
@@ -211,7 +212,8 @@ def test_malformed_submission_is_reported_and_graded_as_far_as_possible(graded, 
     if problem:
         assert any(problem in p for p in results[student].problems), results[student].problems
     assert scores[student] == scored
-    assert results[student].graded == (scored is not None)
+    # an unreadable notebook is recorded as 0 (so the export lists the student), not graded
+    assert results[student].graded == (scored not in (None, ZERO))
 
 
 def test_every_graded_student_has_every_grade(graded):
