@@ -221,7 +221,7 @@ DOCUMENTED_CLASS = ["blank", "mistake_sigmoid", "perfect"]
 @pytest.fixture(scope="module")
 def graded_class(server, tmp_path_factory):
     """Three students graded by `course grade --db <url>`, after which the course's
-    nbgrader_config.py names the database as the README says. Yields (root, url, totals),
+    nbgrader_config.py names the database as the README says. Returns (root, url, totals),
     totals being each student's score and the maximum, read from the gradebook."""
     db_url = server()
     root = new_course(tmp_path_factory.mktemp("documented") / "course")
