@@ -262,6 +262,9 @@ def students_of(root, lesson, only=None, shard=None):
     return found
 
 
+UNREADABLE = "cannot be read as a notebook"
+
+
 def prepare(root, lesson, student, staging):
     """Problems with a submission before grading; the last one is fatal when it says so.
     The submission is copied to ``staging/<student>/<lesson>/`` (with its timestamp), the
@@ -284,7 +287,7 @@ def prepare(root, lesson, student, staging):
             raise ValueError("it has no cells")
     except Exception as error:
         reason = " ".join(str(error).split())[:120] or type(error).__name__
-        return problems + [f"{notebook.name} cannot be read as a notebook ({reason}); "
+        return problems + [f"{notebook.name} {UNREADABLE} ({reason}); "
                            "recorded as 0; ask the student to resubmit"], False
     stamp = folder / "timestamp.txt"
     if stamp.is_file():
@@ -336,7 +339,7 @@ def grade(lesson, jobs=1, db_url=None, root=ROOT, progress=True, students=None, 
             _run_workers(root, lesson, _worker_url(db_url), ready, results, min(jobs, len(ready)), progress,
                          sandbox, staging)
             record_unsandboxed(root, lesson, [s for s in ready if results[s].graded], not sandbox)
-    unreadable = [s for s in names if s not in ready and _has_notebook(root, lesson, s)]
+    unreadable = [s for s in names if s not in ready and UNREADABLE in results[s].problems[-1]]
     if unreadable:
         record_zero(root, lesson, db_url, course_id, {s: results[s].problems[-1] for s in unreadable})
     for student, late in lateness(db_url, course_id, lesson, names).items():
@@ -361,10 +364,6 @@ def diagnosed(root, lesson, student):
     found = Student(student)
     read_autograded(path, functions, found)
     return sorted(found.mistakes)
-
-
-def _has_notebook(root, lesson, student):
-    return any((Path(root) / "submitted" / student / lesson.name).glob("*.ipynb"))
 
 
 def _timestamp(root, lesson, student):

@@ -105,6 +105,7 @@ def test_a_timestamp_nbgrader_cannot_read_is_named(term):
     _, graded, *_ = term
     line = line_of(graded.stdout, "bad_timestamp")
     assert "NOT GRADED: timestamp.txt says 'next tuesday', which is not a date and time" in line, graded.stdout
+    assert "bad_timestamp" not in scores(term[0])  # a readable notebook: fixed and graded, not recorded as 0
 
 
 def test_a_worker_whose_students_fail_at_once_still_ends(term, tmp_path):
@@ -187,6 +188,22 @@ def test_a_second_run_grades_the_same(term):
     again = course("grade", LESSON.name, "--student", "late", "--student", "unreadable", root=root)
     assert again.returncode == 1 and "1 of 2 students graded" in again.stdout, again.stdout + again.stderr
     assert {s: scores(root)[s][:2] for s in ("late", "unreadable")} == {s: first[s][:2] for s in ("late", "unreadable")}
+
+
+def test_a_penalty_set_in_nbgrader_config_is_applied_to_late_work_only(term):
+    """Last: it changes the course's configuration. nbgrader's LateSubmissionPlugin with
+    the penalty the README documents (late work gets 0)."""
+    root, *_ = term
+    config = root / "nbgrader_config.py"
+    config.write_text(config.read_text() + '\nc.LateSubmissionPlugin.penalty_method = "zero"\n')
+    again = course("grade", LESSON.name, "--student", "late", "--student", "ontime", root=root)
+    assert again.returncode == 0, again.stdout + again.stderr
+    reported = course("report", LESSON.name, root=root)
+    assert "late: late: submitted 2 d 1 h 30 min late; penalty 10 points" in reported.stdout, reported.stdout
+    with open(root / "reports" / LESSON.name / "grades.csv") as rows:
+        listed = {row["student_id"]: row for row in csv.DictReader(rows)}
+    assert (float(listed["late"]["raw_score"]), float(listed["late"]["score"])) == (FULL, 0)
+    assert float(listed["ontime"]["score"]) == FULL and float(listed["ontime"]["late_submission_penalty"]) == 0
 
 
 def test_the_failure_reason_is_nbgraders_own_lines():
