@@ -13,7 +13,9 @@ scratch course, lesson 01, one module-scoped run:
   (the course's source notebook) that the answer reads and prints.
 
 ``tampered`` must score exactly what ``wrong`` scores, nothing it prints may hold the
-solution, and ``submitted/`` stays byte-identical.
+solution, and ``submitted/`` stays byte-identical. Plain ``nbgrader autograde`` (the
+README's alternative) shows a linked file's content to the student's code: that test is
+an expected failure until the sandbox's view of the notebook folder is narrowed.
 """
 import hashlib
 import os
@@ -138,3 +140,19 @@ def test_nothing_a_submission_links_to_reaches_its_code(graded):
 def test_grading_leaves_submitted_byte_identical(graded):
     root, _, _, before = graded
     assert digest(root / "submitted") == before
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "plain nbgrader autograde copies a submission's files following its links (as the "
+    "grader's account) into autograded/, and the sandbox shows that folder to the student's "
+    "kernel: the kernel's folder should hold the notebook and source/'s files only "
+    "(course/grading/kernels.py, folder_archive)"))
+def test_plain_nbgrader_autograde_shows_no_linked_file_to_student_code(graded):
+    """The README's alternative to course grade, on the same tampered submission."""
+    root, _, _, before = graded
+    nbgrader(root, "autograde", LESSON.name, "--student=tampered", "--force")
+    assert digest(root / "submitted") == before
+    nb = nbformat.read(root / "autograded" / "tampered" / LESSON.name / LESSON.notebook_name, as_version=4)
+    printed = [o.get("text", "") for cell in nb.cells for o in cell.get("outputs", [])]
+    assert printed and not [text for text in printed if "LEAKED" in text]
+
