@@ -14,6 +14,9 @@ Two optional parts (see :func:`class_scores`), both read by :func:`predict`:
   and before its ReLU: ``"gamma"``, ``"beta"``, ``"running_mean"``, ``"running_var"``,
   lists of ``L - 1`` arrays, the l-th of shape ``(D_l,)``, with eps = ``BN_EPS``.
 """
+from collections.abc import Callable, Sequence
+from typing import Any
+
 import numpy as np
 
 __all__ = ["train_classifier", "predict", "train_step"]
@@ -24,10 +27,14 @@ BN_EPS = 1e-5
 #: The optional parts of a model: input standardisation, and batch normalization.
 STANDARDISATION = ("mean", "std")
 BATCHNORM = ("gamma", "beta", "running_mean", "running_var")
+#: A model as the module's docstring describes it: lists of arrays and arrays, by name.
+Model = dict[str, Any]
 
 
-def train_classifier(x_train, y_train, rng, hidden=(128,), epochs=20, batch_size=32, lr=1e-2,
-                     callback=None):
+def train_classifier(x_train: np.ndarray, y_train: np.ndarray, rng: np.random.Generator,
+                     hidden: tuple[int, ...] = (128,), epochs: int = 20, batch_size: int = 32,
+                     lr: float = 1e-2,
+                     callback: Callable[[int, Model], object] | None = None) -> Model:
     """Train a ReLU network with softmax cross-entropy, mini-batches and Adam.
 
     Parameters
@@ -81,7 +88,7 @@ def train_classifier(x_train, y_train, rng, hidden=(128,), epochs=20, batch_size
     return {"weights": [W.copy() for W in weights], "biases": [b.copy() for b in biases]}
 
 
-def predict(model, x):
+def predict(model: Model, x: np.ndarray) -> np.ndarray:
     """The class with the largest score for each row of ``x``.
 
     Parameters
@@ -97,7 +104,9 @@ def predict(model, x):
     return np.argmax(class_scores(model, x), axis=1)
 
 
-def train_step(params, m, v, t, x, y, lr=1e-2):
+def train_step(params: list[np.ndarray], m: list[np.ndarray], v: list[np.ndarray], t: int, x: np.ndarray,
+               y: np.ndarray, lr: float = 1e-2
+               ) -> tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray]]:
     """One Adam step on the mean softmax cross-entropy of the batch ``x``, ``y``.
 
     Parameters
@@ -124,7 +133,9 @@ def train_step(params, m, v, t, x, y, lr=1e-2):
     dbiases = [np.empty_like(b) for b in biases]
     _gradients(weights, biases, x, y, dweights, dbiases)
     grads = [g for pair in zip(dweights, dbiases) for g in pair]  # params' order
-    new_params, new_m, new_v = [], [], []
+    new_params: list[np.ndarray] = []
+    new_m: list[np.ndarray] = []
+    new_v: list[np.ndarray] = []
     for p, g, m_p, v_p in zip(params, grads, m, v):
         m_p = 0.9 * m_p + (1 - 0.9) * g
         v_p = 0.999 * v_p + (1 - 0.999) * g ** 2
@@ -137,7 +148,7 @@ def train_step(params, m, v, t, x, y, lr=1e-2):
 
 # --- for the lesson's plots, widget and checks (not graded) ---------------------------------
 
-def class_scores(model, x):
+def class_scores(model: Model, x: np.ndarray) -> np.ndarray:
     """The network's scores (logits), shape (N, C): ReLU after every layer but the last.
 
     With ``"mean"`` and ``"std"`` the network reads the standardised inputs
@@ -160,14 +171,14 @@ def class_scores(model, x):
     return a
 
 
-def class_probabilities(model, x):
+def class_probabilities(model: Model, x: np.ndarray) -> np.ndarray:
     """Softmax of :func:`class_scores`, row by row, shape (N, C)."""
     scores = class_scores(model, x)
     e = np.exp(scores - scores.max(axis=1, keepdims=True))
     return e / e.sum(axis=1, keepdims=True)
 
 
-def evaluate(model, x, y):
+def evaluate(model: Model, x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     """(mean cross-entropy loss, accuracy) of ``model`` on the samples ``x``, ``y``."""
     scores = class_scores(model, x)
     shifted = scores - scores.max(axis=1, keepdims=True)
@@ -177,7 +188,8 @@ def evaluate(model, x, y):
     return loss, accuracy
 
 
-def _gradients(weights, biases, x, y, dweights, dbiases):
+def _gradients(weights: list[np.ndarray], biases: list[np.ndarray], x: np.ndarray, y: np.ndarray,
+               dweights: list[np.ndarray], dbiases: list[np.ndarray]) -> None:
     """Backpropagation of the mean softmax cross-entropy of the batch ``x``, ``y``: writes
     the gradients into ``dweights`` and ``dbiases`` (arrays of the parameters' shapes)."""
     # forward: activations[l] is layer l's input; the last entry holds the scores
@@ -204,7 +216,8 @@ def _gradients(weights, biases, x, y, dweights, dbiases):
             dz *= a > 0  # ReLU's derivative: 1 where its output is positive, else 0
 
 
-def _adam_update(theta, grad, m, v, t, lr, scratch, beta1=0.9, beta2=0.999, eps=1e-8):
+def _adam_update(theta: np.ndarray, grad: np.ndarray, m: np.ndarray, v: np.ndarray, t: int, lr: float,
+                 scratch: np.ndarray, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8) -> None:
     """Lesson 07's adam_step on ``theta``, in place (``m``, ``v`` too; ``scratch`` is work
     space). The bias correction is carried by the step size and eps, which is the same:
     m_hat / (sqrt(v_hat) + eps) = (c2 / c1) m / (sqrt(v) + eps c2) with c1 = 1 - beta1^t,
@@ -223,9 +236,10 @@ def _adam_update(theta, grad, m, v, t, lr, scratch, beta1=0.9, beta2=0.999, eps=
     theta -= scratch
 
 
-def _views(flat, shapes):
+def _views(flat: np.ndarray, shapes: Sequence[tuple[int, ...]]) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """Reshaped views of consecutive slices of ``flat``: (weights, biases), every other one."""
-    views, offset = [], 0
+    views: list[np.ndarray] = []
+    offset = 0
     for shape in shapes:
         size = int(np.prod(shape))
         views.append(flat[offset:offset + size].reshape(shape))
