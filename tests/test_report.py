@@ -96,3 +96,40 @@ def test_plots_are_figures_with_a_panel_per_exercise_and_the_total():
     titles = [ax.get_title() for ax in figure.axes if ax.get_visible()]
     assert titles == ["dense_forward (of 3 points)", "sigmoid (of 3 points)", "total (of 6 points)"]
     assert len(mistakes_figure(data).axes[0].patches) == 2
+
+
+def test_failures_keep_their_test_cell_and_first_line(tmp_path):
+    nb = new_notebook(cells=[
+        graded_cell("test_dense_forward", error("AssertionError", "dense_forward(x, W, b) is not right.\n"
+                                              "This looks like a known mistake: the bias b was never added.")),
+        graded_cell("test_sigmoid_more", error("ValueError", "shapes (2,3) and (2,3) not aligned\nmore")),
+        graded_cell("test_sigmoid_backward", new_output("stream", name="stdout", text="all good\n")),
+    ])
+    nbformat.write(nb, tmp_path / "graded.ipynb")
+    student = Student("ada", graded=True)
+    read_autograded(tmp_path / "graded.ipynb", FUNCTIONS, student)
+    assert student.failures == [
+        ("dense_forward", "test_dense_forward", "the bias b was never added.",
+         "AssertionError: dense_forward(x, W, b) is not right."),
+        ("sigmoid", "test_sigmoid_more", None, "ValueError: shapes (2,3) and (2,3) not aligned")]
+
+
+def test_undiagnosed_failures_are_counted_per_test_cell_and_problems_are_tabled():
+    data = a_class()
+    data.students["bob"].failures = [("sigmoid", "test_sigmoid", None, "ValueError: <bad>")]
+    data.students["cy"].failures = [("sigmoid", "test_sigmoid", None, "ValueError: <bad>"),
+                                    ("sigmoid", "test_sigmoid_more", None, "TypeError: no")]
+    data.students["cy"].problems = ["notebook saved as x.ipynb; graded as 01_forward_propagation.ipynb",
+                                    "submitted 1 h late"]
+    data.students["cy"].seconds_late, data.students["cy"].penalty = 3600.0, 0.0
+    data.students["bob"].crashes = ["a cell timed out"]
+    assert data.undiagnosed_messages() == {"test_sigmoid": [("ValueError: <bad>", 2)],
+                                           "test_sigmoid_more": [("TypeError: no", 1)]}
+    assert data.problem_rows() == [
+        ("bob", "timeout", "a cell timed out"),
+        ("cy", "renamed", "notebook saved as x.ipynb; graded as 01_forward_propagation.ipynb"),
+        ("cy", "late", "submitted 1 h late; no penalty")]
+    html = page(data, [])
+    assert "<tr><td>test_sigmoid</td><td>ValueError: &lt;bad&gt;</td><td class=n>2</td></tr>" in html
+    assert "<tr><td>cy</td><td>late</td><td>submitted 1 h late; no penalty</td></tr>" in html
+    assert "No problem:" in page(a_class(), [])
