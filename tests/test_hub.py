@@ -40,7 +40,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course import ROOT, CourseError, lessons
+from course import ROOT, CourseError, cells, lessons
 from course.nbgrader_run import environment, nbgrader, new_course
 from course.submissions import fill, solutions
 
@@ -232,35 +232,43 @@ class Server:
 
     def execute(self, kernel, code, timeout=START_TIMEOUT):
         """Run ``code`` in the kernel; (what it printed, its error or None)."""
-        return asyncio.run(self._execute(kernel, code, timeout))
+        return asyncio.run(self._execute(kernel, [code], timeout))[0]
 
-    async def _execute(self, kernel, code, timeout):
+    def run_all(self, kernel, codes, timeout=START_TIMEOUT):
+        """Run each code in turn on one connection, as Run All does; [(printed, error)]."""
+        return asyncio.run(self._execute(kernel, codes, timeout))
+
+    async def _execute(self, kernel, codes, timeout):
         from tornado.httpclient import HTTPRequest
         from tornado.websocket import websocket_connect
         url = f"{self.api}/kernels/{kernel}/channels".replace("http://", "ws://", 1)
         socket_ = await asyncio.wait_for(websocket_connect(HTTPRequest(url, headers=self.headers)), timeout)
-        msg_id = uuid.uuid4().hex
-        socket_.write_message(json.dumps({
-            "header": {"msg_id": msg_id, "msg_type": "execute_request", "username": self.name,
-                       "session": uuid.uuid4().hex, "date": "", "version": "5.3"},
-            "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
-            "content": {"code": code, "silent": False, "store_history": False, "user_expressions": {},
-                        "allow_stdin": False, "stop_on_error": True}}))
-        printed, error = [], None
+        session, results = uuid.uuid4().hex, []
         try:
-            while True:
-                raw = await asyncio.wait_for(socket_.read_message(), timeout)
-                assert raw is not None, "the kernel's websocket closed"
-                message = json.loads(raw if isinstance(raw, str) else binary_message(raw))
-                if message.get("parent_header", {}).get("msg_id") != msg_id:
-                    continue
-                kind, content = message["msg_type"], message["content"]
-                if kind == "stream":
-                    printed.append(content["text"])
-                elif kind == "error":
-                    error = f"{content['ename']}: {content['evalue']}"
-                elif kind == "status" and content["execution_state"] == "idle":
-                    return "".join(printed), error
+            for code in codes:
+                msg_id = uuid.uuid4().hex
+                socket_.write_message(json.dumps({
+                    "header": {"msg_id": msg_id, "msg_type": "execute_request", "username": self.name,
+                               "session": session, "date": "", "version": "5.3"},
+                    "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
+                    "content": {"code": code, "silent": False, "store_history": False, "user_expressions": {},
+                                "allow_stdin": False, "stop_on_error": False}}))
+                printed, error = [], None
+                while True:
+                    raw = await asyncio.wait_for(socket_.read_message(), timeout)
+                    assert raw is not None, "the kernel's websocket closed"
+                    message = json.loads(raw if isinstance(raw, str) else binary_message(raw))
+                    if message.get("parent_header", {}).get("msg_id") != msg_id:
+                        continue
+                    kind, content = message["msg_type"], message["content"]
+                    if kind == "stream":
+                        printed.append(content["text"])
+                    elif kind == "error":
+                        error = f"{content['ename']}: {content['evalue']}"
+                    elif kind == "status" and content["execution_state"] == "idle":
+                        break
+                results.append(("".join(printed), error))
+            return results
         finally:
             socket_.close()
 
@@ -344,16 +352,14 @@ def term():
             printed, error = server.execute(lab, (
                 "import importlib.util, json, os, helpers, helpers.reference\n"
                 "print(json.dumps([os.path.dirname(helpers.__file__), importlib.util.find_spec('course') is None,\n"
-                "                  [n for n in dir(helpers.reference) if not n.startswith('_')]]))"))
+                f"                  [f for f in {sorted(cells.functions(source))!r} if hasattr(helpers.reference, f)]]))"))
             assert error is None, error
             record.setdefault("imports", {})[name] = json.loads(printed.strip().splitlines()[-1])
-            errors = []
-            for cell in notebooks[name].cells:  # Run All, cell by cell
-                if cell.cell_type == "code":
-                    _, error = server.execute(lab, cell.source)
-                    if error:
-                        errors.append((cell.metadata.get("nbgrader", {}).get("grade_id"), error))
-            record.setdefault("run_errors", {})[name] = errors
+            code_cells = [cell for cell in notebooks[name].cells if cell.cell_type == "code"]
+            ran = server.run_all(lab, [cell.source for cell in code_cells])
+            record.setdefault("run_errors", {})[name] = [
+                (cell.metadata.get("nbgrader", {}).get("grade_id"), error)
+                for cell, (_, error) in zip(code_cells, ran) if error]
             record.setdefault("validate", {})[name] = server.nbgrader(
                 shell, "validate", LESSON.notebook_name, folder=f"~/{LESSON.name}")
             server.nbgrader(shell, "submit", LESSON.name, *exchange_options(exchange))
@@ -405,13 +411,15 @@ def test_the_fetched_lesson_carries_its_helpers_and_no_solution(term):
         assert term["fetched"][name] == sorted(["helpers", LESSON.notebook_name])
         folder, no_course, reference = term["imports"][name]
         assert folder == f"/home/{name}/{LESSON.name}/helpers"
-        assert no_course and reference == []  # lesson 01 ships no reference implementation
+        assert no_course and reference == []  # none of lesson 01's solutions is reachable
 
 
 def test_the_solution_runs_and_validates_and_the_wrong_answer_does_not(term):
     good, wrong = term["students"]
     assert term["run_errors"][good] == []
-    assert [grade_id for grade_id, _ in term["run_errors"][wrong]] == ["test_dense_forward", "test_dense_forward_more"]
+    # in the student's own kernel mlp_forward calls their wrong dense_forward, so its tests fail too
+    assert [grade_id for grade_id, _ in term["run_errors"][wrong]] == [
+        "test_dense_forward", "test_dense_forward_more", "test_mlp_forward", "test_mlp_forward_more"]
     assert "Success! Your notebook passes all the tests." in term["validate"][good]
     assert "VALIDATION FAILED" in term["validate"][wrong]
 
