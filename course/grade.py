@@ -43,6 +43,7 @@ class StudentResult:
     seconds: float = 0.0
     problems: list = field(default_factory=list)
     mistakes: list = field(default_factory=list)  # (function, diagnosed mistake), from autograded/
+    crashes: list = field(default_factory=list)  # timeouts and killed kernels, from autograded/
 
 
 # The course directory and its gradebook ------------------------------------------------
@@ -347,23 +348,24 @@ def grade(lesson, jobs=1, db_url=None, root=ROOT, progress=True, students=None, 
     record_problems(root, lesson, results.values())
     for student in ready:
         if results[student].graded:
-            results[student].mistakes = diagnosed(root, lesson, student)
+            found = diagnosed(root, lesson, student)
+            results[student].mistakes, results[student].crashes = sorted(found.mistakes), found.crashes
     return list(results.values())
 
 
 def diagnosed(root, lesson, student):
-    """The catalogued mistakes named in the student's autograded notebook, as the report
-    reads them (so that the summary and the report list the same)."""
+    """The catalogued mistakes and the crashes in the student's autograded notebook, read
+    as the report reads them (so that the summary and the report list the same)."""
     from . import cells
     from .report import Student, read_autograded
     path = Path(root) / "autograded" / student / lesson.name / lesson.notebook_name
+    found = Student(student)
     try:
         functions = cells.functions(nbformat.read(path, as_version=4))
     except Exception:
-        return []
-    found = Student(student)
+        return found
     read_autograded(path, functions, found)
-    return sorted(found.mistakes)
+    return found
 
 
 def _timestamp(root, lesson, student):
@@ -650,7 +652,7 @@ def print_report(lesson, results):
     graded = sum(r.graded for r in results)
     print(f"{lesson.name}: {graded} of {len(results)} students graded")
     for r in results:
-        if r.problems or r.mistakes or not r.graded:
+        if r.problems or r.mistakes or r.crashes or not r.graded:
             status = "graded" if r.graded else "NOT GRADED"
-            said = r.problems + [f"mistake in {f}: {m}" for f, m in r.mistakes]
+            said = r.problems + r.crashes + [f"mistake in {f}: {m}" for f, m in r.mistakes]
             print(f"  {r.student}: {status}: " + "; ".join(said))

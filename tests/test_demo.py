@@ -4,6 +4,8 @@ The demo runs once, as an instructor runs it, in a temporary folder; the tests r
 it wrote: the gradebook, autograded/, reports/ and feedback/.
 """
 import csv
+import html
+import re
 import shutil
 import subprocess
 import sys
@@ -102,3 +104,19 @@ def test_demo_refuses_a_folder_that_is_not_its_own(tmp_path):
                           env=environment(), capture_output=True, text=True, timeout=300)
     assert done.returncode != 0 and "is not empty and not a demo course" in done.stderr
     assert (tmp_path / "thesis.tex").read_text() == "precious"
+
+
+def test_both_summaries_and_the_report_name_the_same_mistakes_and_problems(demo):
+    folder, stdout = demo
+    page = folder.joinpath(*REPORT, "report.html").read_text()
+    table = page.split("<h2>Most common diagnosed mistakes</h2>", 1)[1].split("<h2>", 1)[0]
+    rows = re.findall(r"<tr><td>([^<]+)</td><td>([^<]+)</td><td class=n>(\d+)</td></tr>", table)
+    assert {function for function, _, _ in rows} == {"dense_forward", "sigmoid", "mlp_forward"}
+    for function, description, n in rows:
+        description = html.unescape(description)
+        assert f"{n} x {function}: {description[:90]}" in stdout  # course report's summary
+        assert stdout.count(f"mistake in {function}: {description}") == int(n)  # course grade's
+    problems = page.split("<h2>Problems</h2>", 1)[1].split("<h2>", 1)[0]
+    assert "<tr><td>crash</td><td>killed kernel</td>" in problems
+    assert "crash: killed kernel: the kernel died" in stdout  # course report's summary
+    assert "crash: graded: the kernel died" in stdout  # course grade's
