@@ -74,10 +74,12 @@ class CatalogueError(Exception):
 # Each folder is read once: the grader fills this before any student code runs
 # (course.grading.verify), so a file written while grading is never executed.
 _LOADED: dict[Path, dict[str, list[Entry] | CatalogueError]] = {}
-_LOADING: dict[Path, dict[str, list[Entry] | CatalogueError]] = {}  # the same, for the folder whose files are being executed now
+# the same, for the folder whose files are being executed now
+_LOADING: dict[Path, dict[str, list[Entry] | CatalogueError]] = {}
 
 
-def load(directory: str | os.PathLike[str] | None = None) -> dict[str, list[Entry] | CatalogueError]:
+def load(directory: str | os.PathLike[str] | None = None
+         ) -> dict[str, list[Entry] | CatalogueError]:
     """Execute every catalogue file in ``directory`` (default :func:`catalogue_dir`) once;
     returns ``{function: entries}``. Later calls, and :func:`entries`, are served from
     memory, whatever the files on disk say by then."""
