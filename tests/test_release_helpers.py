@@ -142,7 +142,7 @@ def test_grading_leaves_submitted_byte_identical(graded):
     assert digest(root / "submitted") == before
 
 
-@pytest.mark.xfail(strict=True, reason=(
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
     "plain nbgrader autograde copies a submission's files following its links (as the "
     "grader's account) into autograded/, and the sandbox shows that folder to the student's "
     "kernel: the kernel's folder should hold the notebook and source/'s files only "
