@@ -293,8 +293,9 @@ def prepare(root, lesson, student, staging):
     stamp = folder / "timestamp.txt"
     if stamp.is_file():
         from nbgrader.utils import parse_utc
+        text = ""
         try:
-            text = stamp.read_text().strip()
+            text = stamp.read_text(errors="replace").strip()
             if text:
                 parse_utc(text)
         except (ValueError, OSError, OverflowError):  # nbgrader itself fails with an AttributeError

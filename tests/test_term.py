@@ -7,7 +7,6 @@ commands' output, the gradebook, ``submitted/`` and ``reports/<lesson>/``.
 """
 import csv
 import hashlib
-import os
 import shutil
 import subprocess
 import sys
@@ -183,7 +182,7 @@ def test_summary_and_report_name_the_same_mistakes(term):
 
 
 def test_a_second_run_grades_the_same(term):
-    root, graded, *_ = term
+    root, *_ = term
     first = scores(root)
     again = course("grade", LESSON.name, "--student", "late", "--student", "unreadable", root=root)
     assert again.returncode == 1 and "1 of 2 students graded" in again.stdout, again.stdout + again.stderr
