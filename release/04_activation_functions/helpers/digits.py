@@ -43,23 +43,23 @@ class Split(NamedTuple):
     y_test: np.ndarray
 
 
-def load_split():
+def load_split() -> Split:
     """The fixed train/validation/test split of the digits (fresh copies at each call)."""
     x, y, parts = _load()
     return Split(*(a[parts[name]].copy() for name in ("train", "val", "test") for a in (x, y)))
 
 
-def split_indices():
+def split_indices() -> dict[str, np.ndarray]:
     """Which rows of ``load_digits()`` each part holds: {"train", "val", "test"} -> int array."""
     return {name: rows.copy() for name, rows in _load()[2].items()}
 
 
-def images(x):
+def images(x: np.ndarray) -> np.ndarray:
     """Flattened digits (N, 64) back to pictures (N, 8, 8)."""
     return np.asarray(x).reshape(-1, *IMAGE_SHAPE)
 
 
-def stratified_order(y, rng):
+def stratified_order(y: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """A shuffled order of ``range(len(y))`` in which every class is spread evenly.
 
     The samples of each class are shuffled, and the k-th of n_c of them gets the position
@@ -76,7 +76,7 @@ def stratified_order(y, rng):
 
 
 @functools.lru_cache(maxsize=1)
-def _load():
+def _load() -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
     from sklearn.datasets import load_digits  # imported here: it takes a moment
     digits = load_digits()
     x = digits.data.astype(np.float64) / MAX_INTENSITY  # (1797, 64), in [0, 1]

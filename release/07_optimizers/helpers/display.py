@@ -9,6 +9,7 @@ skip their drawing (see :func:`drawing_skipped`).
 """
 import io
 import os
+from typing import Any
 
 from matplotlib.figure import Figure
 
@@ -16,16 +17,16 @@ from matplotlib.figure import Figure
 NOT_DRAWN = "[figure not drawn while grading]"
 
 
-def drawing_skipped():
+def drawing_skipped() -> bool:
     """True while nbgrader autogrades this process (or the kernel it started)."""
     return os.environ.get("NBGRADER_EXECUTION") == "autograde"
 
 
-def new_figure(width=6.4, height=4.0, **kwargs):
+def new_figure(width: float = 6.4, height: float = 4.0, **kwargs: Any) -> Figure:
     return Figure(figsize=(width, height), layout="constrained", **kwargs)
 
 
-def to_png(fig, dpi=90):
+def to_png(fig: Figure, dpi: float = 90) -> bytes:
     """The figure as PNG bytes; empty bytes while grading (see :func:`drawing_skipped`)."""
     if drawing_skipped():
         return b""
@@ -34,7 +35,7 @@ def to_png(fig, dpi=90):
     return buffer.getvalue()
 
 
-def show(fig):
+def show(fig: Figure) -> None:
     """Display a figure in the notebook as a PNG image (a one-line note while grading)."""
     from IPython.display import Image, display
     if drawing_skipped():

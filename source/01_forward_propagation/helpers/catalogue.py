@@ -15,26 +15,30 @@ import inspect
 import os
 import re
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 #: Where the catalogue lives: ``tests/mistakes`` beside this package, or the folder
 #: named by the environment variable ``COURSE_MISTAKES_DIR``.
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "tests" / "mistakes"
 
 
-def mistake(description):
+def mistake(description: str) -> Callable[[F], F]:
     """Mark a function as a common wrong answer, described in one line."""
-    def mark(fn):
-        fn.catalogue_entry = ("mistake", description)
+    def mark(fn: F) -> F:
+        fn.catalogue_entry = ("mistake", description)  # type: ignore[attr-defined]
         return fn
     return mark
 
 
-def alternative(description):
+def alternative(description: str) -> Callable[[F], F]:
     """Mark a function as a correct answer that differs from the reference."""
-    def mark(fn):
-        fn.catalogue_entry = ("alternative", description)
+    def mark(fn: F) -> F:
+        fn.catalogue_entry = ("alternative", description)  # type: ignore[attr-defined]
         return fn
     return mark
 
@@ -45,9 +49,9 @@ class Entry:
     kind: str  # "mistake" or "alternative"
     name: str  # the entry's own name in its catalogue file
     description: str
-    implementation: object
+    implementation: Callable[..., Any]
 
-    def as_answer(self):
+    def as_answer(self) -> str:
         """The entry's source as a student would write it: decorators dropped, the
         function renamed to the graded function's name."""
         source = textwrap.dedent(inspect.getsource(self.implementation))
@@ -58,7 +62,7 @@ class Entry:
         return re.sub(rf"(?<![\w.]){self.name}\b", self.function, body) + "\n"
 
 
-def catalogue_dir():
+def catalogue_dir() -> Path:
     return Path(os.environ.get("COURSE_MISTAKES_DIR", DEFAULT_DIR))
 
 
@@ -69,11 +73,13 @@ class CatalogueError(Exception):
 # Catalogue folder -> {function: its entries, or the CatalogueError its file raised}.
 # Each folder is read once: the grader fills this before any student code runs
 # (course.grading.verify), so a file written while grading is never executed.
-_LOADED = {}
-_LOADING = {}  # the same, for the folder whose files are being executed now
+_LOADED: dict[Path, dict[str, list[Entry] | CatalogueError]] = {}
+# the same, for the folder whose files are being executed now
+_LOADING: dict[Path, dict[str, list[Entry] | CatalogueError]] = {}
 
 
-def load(directory=None) -> dict:
+def load(directory: str | os.PathLike[str] | None = None
+         ) -> dict[str, list[Entry] | CatalogueError]:
     """Execute every catalogue file in ``directory`` (default :func:`catalogue_dir`) once;
     returns ``{function: entries}``. Later calls, and :func:`entries`, are served from
     memory, whatever the files on disk say by then."""
@@ -90,7 +96,7 @@ def load(directory=None) -> dict:
     return _LOADED[directory]
 
 
-def entries(function: str, kind: str | None = None) -> list:
+def entries(function: str, kind: str | None = None) -> list[Entry]:
     """The catalogue entries for ``function`` in file order; [] when it has none."""
     directory = catalogue_dir().resolve()
     if directory in _LOADING:  # a catalogue file that builds on another's entries
@@ -102,12 +108,12 @@ def entries(function: str, kind: str | None = None) -> list:
     return [e for e in found if kind is None or e.kind == kind]
 
 
-def functions_with_entries() -> list:
+def functions_with_entries() -> list[str]:
     """Names of the graded functions that have a catalogue file."""
     return sorted(load())
 
 
-def _file_entries(directory, function):
+def _file_entries(directory: Path, function: str) -> list[Entry] | CatalogueError:
     """The entries of ``directory/function.py``, executed once while its folder loads."""
     found = _LOADING[directory]
     if function not in found:
@@ -122,10 +128,11 @@ def _file_entries(directory, function):
     return found[function]
 
 
-def _execute(path, function):
+def _execute(path: Path, function: str) -> list[Entry]:
+    # a .py path always has a spec with a loader: the Nones mypy sees cannot happen here
     spec = importlib.util.spec_from_file_location(f"course_mistakes_{function}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
     marked = [
         obj for obj in vars(module).values()
         if inspect.isfunction(obj) and hasattr(obj, "catalogue_entry")

@@ -1,10 +1,19 @@
 """Widgets: thin ipywidgets layers over the plots, one module per lesson."""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
 import ipywidgets as widgets
 
 from ..display import drawing_skipped, to_png
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
-def explorer(controls, draw, pictures=1, beside=False):
+
+def explorer(controls: Mapping[str, widgets.ValueWidget], draw: Callable[..., Figure | tuple[Figure, ...]],
+             pictures: int = 1, beside: bool = False) -> widgets.Box:
     """Controls over pictures: ``controls`` maps a name to an ipywidget, and
     ``draw(**values)`` (each control's value by its name) returns the Figure to show, or a
     tuple of ``pictures`` Figures. Drawn at once and again whenever a control changes, but
@@ -12,10 +21,11 @@ def explorer(controls, draw, pictures=1, beside=False):
     pictures, or in a column beside them."""
     images = [widgets.Image(format="png") for _ in range(pictures)]
 
-    def redraw(_change=None):
+    def redraw(_change: Any = None) -> None:
         if drawing_skipped():
             return
-        figures = draw(**{name: control.value for name, control in controls.items()})
+        # a Figure, or a tuple of ``pictures`` of them
+        figures: Any = draw(**{name: control.value for name, control in controls.items()})
         for image, figure in zip(images, figures if pictures > 1 else (figures,)):
             image.value = to_png(figure)
 

@@ -1,10 +1,21 @@
 """Lesson 02 plots: computational graphs, and finite differences against the step size."""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from matplotlib.patches import Circle
 
 from ..display import new_figure
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+#: A function of one variable that works on floats and, elementwise, on arrays.
+ScalarFunction = Callable[[Any], Any]
 
 EPS = np.finfo(float).eps  # 2.2e-16, the spacing of float64 numbers near 1
 
@@ -12,21 +23,21 @@ EPS = np.finfo(float).eps  # 2.2e-16, the spacing of float64 numbers near 1
 @dataclass(frozen=True)
 class Example:
     """A smooth function of one variable, its first three derivatives and a point x0."""
-    f: object
-    df: object
-    d2f: object
-    d3f: object
+    f: ScalarFunction
+    df: ScalarFunction
+    d2f: ScalarFunction
+    d3f: ScalarFunction
     x0: float
 
-    def forward(self, h):
+    def forward(self, h: np.ndarray | float) -> Any:
         """Forward difference (f(x0 + h) - f(x0)) / h, for an array of steps h."""
         return (self.f(self.x0 + h) - self.f(self.x0)) / h
 
-    def central(self, h):
+    def central(self, h: np.ndarray | float) -> Any:
         """Central difference (f(x0 + h) - f(x0 - h)) / (2 h)."""
         return (self.f(self.x0 + h) - self.f(self.x0 - h)) / (2 * h)
 
-    def best_steps(self):
+    def best_steps(self) -> tuple[float, float]:
         """The steps that minimise the error models of :func:`error_models`: for the
         forward difference |f''| h / 2 = eps |f| / h, for the central |f'''| h^2 / 3 = eps |f| / h
         (where the derivative of |f'''| h^2 / 6 + eps |f| / h is zero)."""
@@ -34,7 +45,7 @@ class Example:
         return (np.sqrt(2 * scale / abs(self.d2f(self.x0))),
                 np.cbrt(3 * scale / abs(self.d3f(self.x0))))
 
-    def best_errors(self):
+    def best_errors(self) -> tuple[float, float]:
         """The modelled errors at the best steps: truncation plus round-off. For f and its
         derivatives around 1 these are about sqrt(eps) (forward) and eps^(2/3) (central)."""
         h_forward, h_central = self.best_steps()
@@ -58,7 +69,7 @@ STEPS = np.logspace(-16, 0, 161)
 FLOOR = 1e-17
 
 
-def error_models(example, h):
+def error_models(example: Example, h: np.ndarray | float) -> tuple[Any, Any, Any]:
     """Models of the absolute errors at step h: (truncation of the forward difference,
     truncation of the central difference, round-off of either). From Taylor's theorem
     the forward difference is off by f''(x0) h / 2 and the central one by f'''(x0) h^2 / 6;
@@ -69,7 +80,7 @@ def error_models(example, h):
             EPS * abs(example.f(x0)) / h)
 
 
-def difference_errors(example, h, relative=False):
+def difference_errors(example: Example, h: np.ndarray, relative: bool = False) -> list[np.ndarray]:
     """Errors of the forward and central differences at the steps ``h`` (an array): the
     absolute error |approximation - f'(x0)|, or with ``relative`` the gradient check's
     relative error |a - b| / (|a| + |b|). Each at least :data:`FLOOR`."""
@@ -83,7 +94,8 @@ def difference_errors(example, h, relative=False):
     return errors
 
 
-def _draw_errors(ax, example, current_h=None, relative=False, models=True):
+def _draw_errors(ax: Axes, example: Example, current_h: float | None = None, relative: bool = False,
+                 models: bool = True) -> None:
     forward, central = difference_errors(example, STEPS, relative)
     ax.loglog(STEPS, forward, color="tab:blue", label="forward difference")
     ax.loglog(STEPS, central, color="tab:orange", label="central difference")
@@ -111,7 +123,8 @@ def _draw_errors(ax, example, current_h=None, relative=False, models=True):
     ax.legend(fontsize=7, loc="lower right")
 
 
-def step_size_errors(name="sin(x) at x = 1", current_h=None, relative=False):
+def step_size_errors(name: str = "sin(x) at x = 1", current_h: float | None = None, relative: bool = False
+                     ) -> Figure:
     """Log-log plot of the error of the forward and central differences against h.
 
     Solid lines are measured errors; dotted lines the truncation errors (slopes 1 and 2),
@@ -126,7 +139,7 @@ def step_size_errors(name="sin(x) at x = 1", current_h=None, relative=False):
     return fig
 
 
-def _draw_secants(ax, name, h, reach=1.5):
+def _draw_secants(ax: Axes, name: str, h: float, reach: float = 1.5) -> None:
     example = EXAMPLES[name]
     x0 = example.x0
     f0, slope = example.f(x0), example.df(x0)
@@ -150,7 +163,7 @@ def _draw_secants(ax, name, h, reach=1.5):
     ax.legend(fontsize=7, loc="lower right")
 
 
-def secant_and_tangent(name="sin(x) at x = 1", h=0.5):
+def secant_and_tangent(name: str = "sin(x) at x = 1", h: float = 0.5) -> Figure:
     """The function near x0 with its tangent at x0 and the forward and central secants of
     step h, whose slopes are the two finite-difference estimates of f'(x0)."""
     fig = new_figure(5.6, 4.2)
@@ -158,7 +171,7 @@ def secant_and_tangent(name="sin(x) at x = 1", h=0.5):
     return fig
 
 
-def step_size_view(name="sin(x) at x = 1", h=1e-2):
+def step_size_view(name: str = "sin(x) at x = 1", h: float = 1e-2) -> Figure:
     """The widget's picture: secants and tangent (left), the gradient check's relative
     error against h with the current h marked (right)."""
     fig = new_figure(11.0, 4.2)
@@ -172,7 +185,9 @@ def step_size_view(name="sin(x) at x = 1", h=1e-2):
     return fig
 
 
-def draw_graph(nodes, edges, title="", width=7.5, height=3.6):
+def draw_graph(nodes: Mapping[str, tuple[float, float, str, float, float | None]],
+               edges: Sequence[tuple[str, str, str]],
+               title: str = "", width: float = 7.5, height: float = 3.6) -> Figure:
     """A computational graph. ``nodes`` maps a name to (x, y, label, value, gradient);
     ``edges`` lists (source, target, local derivative as text). Forward values are written
     above each node in green, gradients of the output below it in red, and each edge
@@ -205,7 +220,7 @@ def draw_graph(nodes, edges, title="", width=7.5, height=3.6):
     return fig
 
 
-def chain_graph(x=1.0):
+def chain_graph(x: float = 1.0) -> Figure:
     """f = u^2 with u = 3x + 1: the scalar chain rule df/dx = (df/du)(du/dx) = 2u * 3."""
     u = 3 * x + 1
     nodes = {"x": (0, 0, "x", x, 2 * u * 3),
@@ -216,7 +231,7 @@ def chain_graph(x=1.0):
                       height=2.2)
 
 
-def worked_graph(x=2.0, y=3.0):
+def worked_graph(x: float = 2.0, y: float = 3.0) -> Figure:
     """f = a b with a = x y and b = x + y: x and y each reach f along two paths, and
     their gradients are sums over those paths."""
     a, b = x * y, x + y

@@ -5,10 +5,18 @@ The backward pass is lesson 03's own exercise: :func:`gradient_descent_step` tak
 (the lesson passes the student's ``mlp_backward``). The forward pass is lesson 01's, so
 the course's reference version is the default.
 """
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from ..display import new_figure
 from ..reference.forward import mlp_forward
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 #: The training problem of a widely read blog post on backpropagation: one sample, one
 #: target, a 2-2-2-1 sigmoid network. The article draws its initial weights with an
@@ -25,18 +33,24 @@ ARTICLE_WEIGHTS = (
 ARTICLE_BIASES = (np.array([-2.3, 0.2]), np.array([-0.3, 0.5]), np.array([-0.1]))
 
 
-def article_network():
+def article_network() -> tuple[np.ndarray, np.ndarray, list[np.ndarray], list[np.ndarray]]:
     """Fresh copies of the blog post's ``(X, Y, weights, biases)``, weights and biases as lists."""
     return (ARTICLE_X.copy(), ARTICLE_Y.copy(),
             [W.copy() for W in ARTICLE_WEIGHTS], [b.copy() for b in ARTICLE_BIASES])
 
 
-def half_squared_error(pred, target):
+def half_squared_error(pred: np.ndarray, target: np.ndarray) -> tuple[float, np.ndarray]:
     """The blog post's loss 0.5 * sum((pred - target) ** 2) and its gradient pred - target."""
     return 0.5 * float(np.sum((pred - target) ** 2)), pred - target
 
 
-def gradient_descent_step(x, y, weights, biases, lr, *, backward, forward=mlp_forward):
+def gradient_descent_step(
+        x: np.ndarray, y: np.ndarray, weights: list[np.ndarray], biases: list[np.ndarray], lr: float, *,
+        backward: Callable[[np.ndarray, list[np.ndarray], list[np.ndarray]],
+                           tuple[list[np.ndarray], list[np.ndarray]]],
+        forward: Callable[[np.ndarray, list[np.ndarray], list[np.ndarray]],
+                          tuple[np.ndarray, list[np.ndarray]]] = mlp_forward,
+) -> tuple[float, np.ndarray, list[np.ndarray], list[np.ndarray]]:
     """One step of gradient descent on the half squared error: returns
     ``(loss, pred, new_weights, new_biases)``, with the loss and prediction taken before
     the step. The lists passed in are not modified.
@@ -52,7 +66,9 @@ def gradient_descent_step(x, y, weights, biases, lr, *, backward, forward=mlp_fo
     return loss, pred, new_weights, new_biases
 
 
-def training_curves(losses, predictions, target, lr_changes=(), title=None):
+def training_curves(losses: Sequence[float] | np.ndarray, predictions: Sequence[float] | np.ndarray,
+                    target: float | np.ndarray, lr_changes: Sequence[tuple[int, float]] = (),
+                    title: str | None = None) -> Figure:
     """The loss and the prediction after each epoch of a one-output training run.
 
     ``losses[t]`` and ``predictions[t]`` are the values after t steps (so index 0 is the
@@ -84,7 +100,7 @@ def training_curves(losses, predictions, target, lr_changes=(), title=None):
     return fig
 
 
-def gradient_check_chart(runs, threshold=1e-7):
+def gradient_check_chart(runs: Mapping[str, Mapping[str, float]], threshold: float = 1e-7) -> Figure:
     """Relative errors between analytic and numerical gradients, one bar per parameter,
     on a log scale, with the ``threshold`` below which a gradient counts as right.
 
@@ -113,7 +129,7 @@ def gradient_check_chart(runs, threshold=1e-7):
     return fig
 
 
-def derivative_mixup(marks=()):
+def derivative_mixup(marks: Sequence[float] = ()) -> Figure:
     """tanh's slope written with its output a = tanh(z), 1 - a^2, against the sigmoid's
     formula a (1 - a) that the tutorial's snippet applies to a tanh layer, for a in [-1, 1].
 

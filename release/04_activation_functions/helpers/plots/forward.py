@@ -4,12 +4,20 @@ The sigmoid is lesson 01's own exercise, so nothing here computes it the way the
 asks: :func:`sigmoid_saturation` takes the student's sigmoid as an argument, and the
 widget's neuron uses :func:`naive_sigmoid`.
 """
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from ..display import new_figure
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
-def naive_sigmoid(z):
+
+def naive_sigmoid(z: np.ndarray) -> np.ndarray:
     """1 / (1 + exp(-z)) as written. Accurate on the widget's plane, where
     |z| <= 5 * 3 + 5 * 3 + 5 = 35, but for z < -709 exp(-z) overflows with a RuntimeWarning.
     Lesson 01's sigmoid must stay silent at z = -750, so this deliberately fails that
@@ -18,7 +26,7 @@ def naive_sigmoid(z):
 
 
 #: Activations a single neuron can use in the lesson's widget: name -> function.
-ACTIVATIONS = {
+ACTIVATIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "sigmoid": naive_sigmoid,
     "tanh": np.tanh,
     "step": lambda z: np.heaviside(z, 0.5),  # 1 for z > 0, 0 for z < 0: the perceptron's threshold
@@ -26,7 +34,7 @@ ACTIVATIONS = {
 }
 
 
-def sigmoid_saturation(marks, logistic):
+def sigmoid_saturation(marks: Mapping[str, float], logistic: Callable[[np.ndarray], np.ndarray]) -> Figure:
     """A sigmoid and its slope sigmoid * (1 - sigmoid), with named pre-activations marked.
 
     ``marks`` maps a label to a pre-activation z; ``logistic`` is the sigmoid drawn (the
@@ -55,14 +63,15 @@ def sigmoid_saturation(marks, logistic):
     return fig
 
 
-def sigmoid_slope(z):
+def sigmoid_slope(z: np.ndarray | float) -> np.ndarray:
     """sigmoid(z) (1 - sigmoid(z)) written as e / (1 + e)^2 with e = exp(-|z|): the
     product form rounds 1 - sigmoid(z) to 0 for z > 37 and loses the tail."""
     e = np.exp(-np.abs(np.asarray(z, dtype=float)))
     return e / (1.0 + e) ** 2
 
 
-def neuron_plane(w1, w2, b, activation="sigmoid", reach=3.0, resolution=121):
+def neuron_plane(w1: float, w2: float, b: float, activation: str = "sigmoid", reach: float = 3.0,
+                 resolution: int = 121) -> Figure:
     """Output of the neuron activation(w1 x1 + w2 x2 + b) over the square [-reach, reach]^2,
     with its decision line w1 x1 + w2 x2 + b = 0 where the pre-activation changes sign."""
     fig = new_figure(5.2, 4.2)
@@ -85,7 +94,7 @@ def neuron_plane(w1, w2, b, activation="sigmoid", reach=3.0, resolution=121):
     return fig
 
 
-def layer_histograms(runs):
+def layer_histograms(runs: Mapping[str, Sequence[np.ndarray]]) -> Figure:
     """Histograms of each layer's outputs: one row per run, one column per layer.
 
     ``runs`` maps a label to the list of layer outputs ``[a1, ..., aL]`` of that run;

@@ -5,10 +5,11 @@ from . import explorer
 from ..plots.forward import ACTIVATIONS, neuron_plane
 
 
-def neuron_explorer(w1=1.0, w2=-1.0, b=0.0, activation="sigmoid"):
+def neuron_explorer(w1: float = 1.0, w2: float = -1.0, b: float = 0.0, activation: str = "sigmoid"
+                    ) -> widgets.Box:
     """Sliders for the weights and bias and a choice of activation, over
     :func:`helpers.plots.forward.neuron_plane`."""
-    def slider(description, value):
+    def slider(description: str, value: float) -> widgets.FloatSlider:
         return widgets.FloatSlider(value=value, min=-5, max=5, step=0.1,
                                    description=description, continuous_update=False,
                                    readout_format=".1f")

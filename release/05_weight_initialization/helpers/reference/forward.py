@@ -4,7 +4,7 @@ import numpy as np
 __all__ = ["dense_forward", "sigmoid", "mlp_forward"]
 
 
-def dense_forward(x, W, b):
+def dense_forward(x: np.ndarray, W: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Affine layer for a batch: ``x @ W + b``.
 
     Parameters
@@ -21,7 +21,7 @@ def dense_forward(x, W, b):
     return x @ W + b  # (N, D) @ (D, M) -> (N, M), b broadcast over the rows
 
 
-def sigmoid(z):
+def sigmoid(z: np.ndarray | float) -> np.ndarray:
     """Logistic function 1 / (1 + exp(-z)), elementwise.
 
     For any float input, +-inf included, the result is the true value rounded to float64
@@ -40,7 +40,8 @@ def sigmoid(z):
     return np.where(z >= 0, 1.0 / (1.0 + t), t / (1.0 + t))
 
 
-def mlp_forward(x, weights, biases):
+def mlp_forward(x: np.ndarray, weights: list[np.ndarray], biases: list[np.ndarray]
+                ) -> tuple[np.ndarray, list[np.ndarray]]:
     """Forward pass of a fully connected network with a sigmoid after every layer.
 
     Parameters

@@ -5,7 +5,7 @@ from . import explorer
 from ..plots.chain_rule import EXAMPLES, step_size_view
 
 
-def step_size_explorer(h=0.5, function="sin(x) at x = 1"):
+def step_size_explorer(h: float = 0.5, function: str = "sin(x) at x = 1") -> widgets.Box:
     """A logarithmic slider for the step h and a choice of function, over
     :func:`helpers.plots.chain_rule.step_size_view`: the secants against the tangent, and
     the gradient check's relative error against h with the current h marked."""

@@ -9,7 +9,7 @@ import numpy as np
 __all__ = ["relu", "relu_backward", "leaky_relu", "leaky_relu_backward", "tanh_backward", "softmax"]
 
 
-def relu(z):
+def relu(z: np.ndarray) -> np.ndarray:
     """Rectified linear unit, ``max(z, 0)`` elementwise.
 
     Parameters
@@ -23,7 +23,7 @@ def relu(z):
     return np.maximum(z, 0.0)
 
 
-def relu_backward(dout, z):
+def relu_backward(dout: np.ndarray, z: np.ndarray) -> np.ndarray:
     """Gradient through ``a = relu(z)`` given the pre-activation ``z``.
 
     The derivative is 1 where ``z > 0`` and 0 elsewhere, including at exactly 0 (where
@@ -41,7 +41,7 @@ def relu_backward(dout, z):
     return dout * (z > 0)
 
 
-def leaky_relu(z, alpha=0.01):
+def leaky_relu(z: np.ndarray, alpha: float = 0.01) -> np.ndarray:
     """Leaky ReLU: ``z`` where ``z > 0``, ``alpha * z`` elsewhere.
 
     Parameters
@@ -56,7 +56,7 @@ def leaky_relu(z, alpha=0.01):
     return np.where(z > 0, z, alpha * z)
 
 
-def leaky_relu_backward(dout, z, alpha=0.01):
+def leaky_relu_backward(dout: np.ndarray, z: np.ndarray, alpha: float = 0.01) -> np.ndarray:
     """Gradient through ``leaky_relu(z, alpha)`` given ``z``.
 
     The derivative is 1 where ``z > 0`` and ``alpha`` elsewhere, including at exactly 0.
@@ -68,7 +68,7 @@ def leaky_relu_backward(dout, z, alpha=0.01):
     return dout * np.where(z > 0, 1.0, alpha)
 
 
-def tanh_backward(dout, a):
+def tanh_backward(dout: np.ndarray, a: np.ndarray) -> np.ndarray:
     """Gradient through ``a = tanh(z)`` given its output ``a``.
 
     d tanh(z) / dz = 1 - tanh(z)^2 = 1 - a^2, so the pre-activation is not needed.
@@ -80,7 +80,7 @@ def tanh_backward(dout, a):
     return dout * (1 - a ** 2)
 
 
-def softmax(z):
+def softmax(z: np.ndarray) -> np.ndarray:
     """Row-wise softmax of an (N, C) array of logits.
 
     softmax is unchanged by subtracting the same number from every entry of a row, so

@@ -1,14 +1,16 @@
 """Contracts of lesson 07's graded functions: optimizer steps that return new arrays."""
+from typing import Any
+
 import numpy as np
 
-from . import Contract, elementwise
+from . import Contract, Property, elementwise
 
 
-def _returns_new_arrays(arg_names, return_names):
+def _returns_new_arrays(arg_names: tuple[str, ...], return_names: tuple[str, ...]) -> Property:
     """A property: no returned array is (or shares memory with) an input. The harness
     already sees an input that was modified; this sees an input handed back as the
     result (e.g. ``return w`` when lr is 0), which the caller could then modify by accident."""
-    def check(args, value):
+    def check(args: tuple[Any, ...], value: Any) -> str | None:
         values = value if len(return_names) > 1 else (value,)
         for out_name, out in zip(return_names, values):
             for arg_name, arg in zip(arg_names, args):
@@ -21,7 +23,7 @@ def _returns_new_arrays(arg_names, return_names):
     return check
 
 
-def _contract(args, returns):
+def _contract(args: tuple[str, ...], returns: tuple[str, ...]) -> Contract:
     # every array argument is elementwise; the hyperparameters (lr, t, ...) are keywords
     return Contract(args=args, returns=returns, properties=(_returns_new_arrays(args, returns),),
                     batch_axes=elementwise(*args))

@@ -4,14 +4,27 @@ weights decides what reaches the deep layers of a network, forwards and backward
 Xavier's and He's initializers are this lesson's exercises, so the plots have none of
 their own: they take the student's, as ``init`` functions or in a dict ``functions``
 (see :func:`schemes`)."""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from ..display import new_figure
 from ..reference.activations import relu, relu_backward, tanh_backward
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from . import Functions
+
+#: init(fan_in, fan_out, rng) -> a (fan_in, fan_out) weight matrix.
+Init = Callable[[int, int, np.random.Generator], np.ndarray]
+
 #: Ways to draw a (fan_in, fan_out) weight matrix at a fixed scale, whatever the fans:
 #: name -> init(fan_in, fan_out, rng).
-SCHEMES = {
+SCHEMES: dict[str, Init] = {
     "std 0.01": lambda fan_in, fan_out, rng: 0.01 * rng.standard_normal((fan_in, fan_out)),
     "std 1": lambda fan_in, fan_out, rng: rng.standard_normal((fan_in, fan_out)),
 }
@@ -21,13 +34,14 @@ SCHEMES = {
 LESSON_SCHEMES = {"Xavier (Glorot)": "xavier_init", "He": "he_init"}
 
 #: Activations of the deep network: name -> (forward(z), backward(dout, z, a)).
-ACTIVATIONS = {
+ACTIVATIONS: dict[str, tuple[Callable[[np.ndarray], np.ndarray],
+                            Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]]] = {
     "tanh": (np.tanh, lambda dout, z, a: tanh_backward(dout, a)),
     "relu": (relu, lambda dout, z, a: relu_backward(dout, z)),
 }
 
 
-def schemes(functions):
+def schemes(functions: Functions) -> dict[str, Init]:
     """:data:`SCHEMES` and, after them, each of :data:`LESSON_SCHEMES` whose function
     ``functions`` holds (e.g. ``{"xavier_init": xavier_init, "he_init": he_init}``):
     name -> init(fan_in, fan_out, rng)."""
@@ -35,7 +49,8 @@ def schemes(functions):
     return {**SCHEMES, **lesson}
 
 
-def propagate(init, activation, depth, width=64, batch=100, seed=0):
+def propagate(init: str | Init, activation: str, depth: int, width: int = 64, batch: int = 100, seed: int = 0
+              ) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """A forward and a backward pass through ``depth`` dense layers of ``width`` units
     with no biases, at initialization.
 
@@ -54,7 +69,9 @@ def propagate(init, activation, depth, width=64, batch=100, seed=0):
     forward, backward = ACTIVATIONS[activation]
     rng = np.random.default_rng(seed)
     a = rng.standard_normal((batch, width))
-    weights, pre, activations = [], [], []
+    weights: list[np.ndarray] = []
+    pre: list[np.ndarray] = []
+    activations: list[np.ndarray] = []
     for _ in range(depth):
         W = draw(width, width, rng)  # (width, width)
         z = a @ W  # (batch, width) @ (width, width) -> (batch, width)
@@ -63,14 +80,14 @@ def propagate(init, activation, depth, width=64, batch=100, seed=0):
         pre.append(z)
         activations.append(a)
     grad = rng.standard_normal((batch, width))  # dL/d(aL)
-    gradients = [None] * depth
+    gradients: list[Any] = [None] * depth  # filled from the last layer back
     for l in reversed(range(depth)):
         gradients[l] = backward(grad, pre[l], activations[l])  # dL/d(z_l)
         grad = gradients[l] @ weights[l].T  # dL/d(a_(l-1)) = dz_l W_l^T
     return activations, gradients
 
 
-def std_through_depth(runs):
+def std_through_depth(runs: Mapping[str, tuple[Sequence[np.ndarray], Sequence[np.ndarray]]]) -> Figure:
     """The standard deviation of each layer's activations (left) and of the gradients
     reaching its pre-activations (right), on a log scale, one line per run.
 
@@ -95,7 +112,7 @@ def std_through_depth(runs):
     return fig
 
 
-def layer_histograms(activations, title="", columns=5):
+def layer_histograms(activations: Sequence[np.ndarray], title: str = "", columns: int = 5) -> Figure:
     """Histograms of each layer's activations on one common horizontal scale, so that a
     signal that shrinks or grows through depth shows as a spike that narrows or a spread
     that widens; ``columns`` panels per row.
@@ -134,7 +151,7 @@ def layer_histograms(activations, title="", columns=5):
     return fig
 
 
-def symmetry_training(runs):
+def symmetry_training(runs: Mapping[str, tuple[np.ndarray, Sequence[float] | np.ndarray]]) -> Figure:
     """Training from a constant start against a random one.
 
     ``runs`` maps a label to ``(hidden_weights, losses)``: ``hidden_weights`` of shape

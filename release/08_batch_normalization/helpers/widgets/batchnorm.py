@@ -1,13 +1,23 @@
 """Lesson 08 widget: a deep ReLU network trained with and without batch normalization
 (the batch-norm functions it is given: the student's)."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 import ipywidgets as widgets
 import numpy as np
 
 from . import explorer
 from ..plots.batchnorm import require_functions, spiral, train_network, training_comparison
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
-def batchnorm_explorer(functions, scale=0.02, depth=8, steps=100, seed=0):
+    from ..plots import Functions
+
+
+def batchnorm_explorer(functions: Functions, scale: float = 0.02, depth: int = 8, steps: int = 100,
+                       seed: int = 0) -> widgets.Box:
     """A weight scale and a depth over :func:`helpers.plots.batchnorm.training_comparison`:
     the same network (same data, same first weights) trained with and without batch
     normalization, and the inputs to the ReLU of its last hidden layer at the start.
@@ -24,8 +34,8 @@ def batchnorm_explorer(functions, scale=0.02, depth=8, steps=100, seed=0):
     }
     x, y = spiral(np.random.default_rng(seed))
 
-    def draw(scale, depth):
-        settings = dict(depth=depth, scale=scale, steps=steps, seed=seed)
+    def draw(scale: float, depth: int) -> Figure:
+        settings: dict[str, Any] = dict(depth=depth, scale=scale, steps=steps, seed=seed)
         return training_comparison({
             "without batch norm": train_network(x, y, batchnorm=False, **settings),
             "with batch norm": train_network(x, y, batchnorm=True, functions=functions, **settings)})

@@ -1,11 +1,21 @@
 """Lesson 05 widget: a scheme, a depth and an activation; what reaches each layer."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import ipywidgets as widgets
 
 from . import explorer
 from ..plots.initialization import ACTIVATIONS, layer_histograms, propagate, schemes, std_through_depth
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
-def depth_explorer(functions, scheme="Xavier (Glorot)", depth=6, activation="tanh"):
+    from ..plots import Functions
+
+
+def depth_explorer(functions: Functions, scheme: str = "Xavier (Glorot)", depth: int = 6,
+                   activation: str = "tanh") -> widgets.Box:
     """A choice of initialization scheme, depth and activation over
     :func:`helpers.plots.initialization.propagate`: histograms of each layer's
     activations, and their standard deviation (and the gradients') through depth.
@@ -22,7 +32,7 @@ def depth_explorer(functions, scheme="Xavier (Glorot)", depth=6, activation="tan
                                        description="activation"),
     }
 
-    def draw(scheme, depth, activation):
+    def draw(scheme: str, depth: int, activation: str) -> tuple[Figure, Figure]:
         run = propagate(inits[scheme], activation, depth)
         label = f"{scheme}, {activation}"
         return (layer_histograms(run[0], title=f"activations of each layer: {label}"),

@@ -1,4 +1,6 @@
 """Lesson 02: the chain rule and numerical differentiation."""
+from collections.abc import Callable
+
 import numpy as np
 
 from .forward import sigmoid
@@ -6,7 +8,8 @@ from .forward import sigmoid
 __all__ = ["numerical_gradient", "rel_error", "neuron_gradients"]
 
 
-def numerical_gradient(f, x, h=1e-5):
+def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray | float, h: float = 1e-5
+                       ) -> np.ndarray:
     """Central-difference gradient of a scalar function ``f`` at the float array ``x``.
 
     df/dx_i ~ (f(x + h e_i) - f(x - h e_i)) / (2 h): its truncation error is O(h^2),
@@ -27,13 +30,13 @@ def numerical_gradient(f, x, h=1e-5):
     return grad
 
 
-def rel_error(a, b):
+def rel_error(a: np.ndarray | float, b: np.ndarray | float) -> float:
     """max over elements of |a - b| / max(1e-8, |a| + |b|), as a float."""
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
 
 
-def neuron_gradients(x, w, b, y):
+def neuron_gradients(x: np.ndarray, w: np.ndarray, b: float, y: float) -> tuple[float, np.ndarray, float]:
     """Loss and gradients of one sigmoid neuron on one sample, by the chain rule.
 
     L = 0.5 (a - y)^2 with a = sigmoid(z), z = x . w + b, so

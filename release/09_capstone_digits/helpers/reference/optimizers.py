@@ -9,7 +9,7 @@ import numpy as np
 __all__ = ["sgd_step", "momentum_step", "rmsprop_step", "adam_step"]
 
 
-def sgd_step(w, dw, lr=1e-2):
+def sgd_step(w: np.ndarray, dw: np.ndarray, lr: float = 1e-2) -> np.ndarray:
     """One step of gradient descent: ``w - lr * dw``.
 
     Parameters
@@ -26,7 +26,8 @@ def sgd_step(w, dw, lr=1e-2):
     return w - lr * dw
 
 
-def momentum_step(w, dw, velocity, lr=1e-2, momentum=0.9):
+def momentum_step(w: np.ndarray, dw: np.ndarray, velocity: np.ndarray, lr: float = 1e-2, momentum: float = 0.9
+                  ) -> tuple[np.ndarray, np.ndarray]:
     """Gradient descent with momentum (the "heavy ball").
 
     ``velocity = momentum * velocity - lr * dw`` then ``w = w + velocity``: the velocity
@@ -40,7 +41,8 @@ def momentum_step(w, dw, velocity, lr=1e-2, momentum=0.9):
     return w + velocity, velocity
 
 
-def rmsprop_step(w, dw, cache, lr=1e-2, decay=0.99, eps=1e-8):
+def rmsprop_step(w: np.ndarray, dw: np.ndarray, cache: np.ndarray, lr: float = 1e-2, decay: float = 0.99,
+                 eps: float = 1e-8) -> tuple[np.ndarray, np.ndarray]:
     """RMSprop: divide each coordinate's step by a running root mean square of its gradient.
 
     ``cache = decay * cache + (1 - decay) * dw ** 2`` (an exponential moving average of
@@ -55,7 +57,9 @@ def rmsprop_step(w, dw, cache, lr=1e-2, decay=0.99, eps=1e-8):
     return w - lr * dw / (np.sqrt(cache) + eps), cache
 
 
-def adam_step(w, dw, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+def adam_step(w: np.ndarray, dw: np.ndarray, m: np.ndarray, v: np.ndarray, t: int, lr: float = 1e-3,
+              beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Adam with bias correction; ``t`` is this step's number, starting at 1.
 
     ``m`` and ``v`` are moving averages of the gradient and of its square, started at 0,

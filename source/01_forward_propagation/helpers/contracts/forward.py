@@ -1,10 +1,12 @@
 """Contracts of lesson 01's graded functions."""
+from typing import Any
+
 import numpy as np
 
 from . import Contract
 
 
-def _last_activation_is_out(args, value):
+def _last_activation_is_out(args: tuple[Any, ...], value: Any) -> str | None:
     out, activations = value
     if not isinstance(activations, list):
         return f"activations should be a list, got {type(activations).__name__}."
@@ -15,7 +17,7 @@ def _last_activation_is_out(args, value):
     return None
 
 
-def _same_array(a, b):
+def _same_array(a: object, b: np.ndarray) -> bool:
     return isinstance(a, np.ndarray) and a.shape == b.shape and np.array_equal(a, b)
 
 

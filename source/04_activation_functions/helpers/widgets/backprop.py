@@ -1,12 +1,23 @@
 """Lesson 03 widget: train the blog post's network one gradient step at a time."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
 import ipywidgets as widgets
+import numpy as np
 
 from ..display import drawing_skipped, to_png
 from ..plots.backprop import half_squared_error, article_network, gradient_descent_step, training_curves
 from ..reference.forward import mlp_forward
 
 
-def training_stepper(*, backward, forward=mlp_forward, lr=0.5):
+def training_stepper(
+        *, backward: Callable[[np.ndarray, list[np.ndarray], list[np.ndarray]],
+                              tuple[list[np.ndarray], list[np.ndarray]]],
+        forward: Callable[[np.ndarray, list[np.ndarray], list[np.ndarray]],
+                          tuple[np.ndarray, list[np.ndarray]]] = mlp_forward,
+        lr: float = 0.5) -> widgets.Box:
     """Buttons that take 1 or 50 steps of gradient descent on the blog post's network, a
     learning-rate slider (which applies to the steps taken after it moves) and a reset,
     over :func:`helpers.plots.backprop.training_curves`.
@@ -25,22 +36,22 @@ def training_stepper(*, backward, forward=mlp_forward, lr=0.5):
                                      style={"description_width": "initial"}),
     }
     picture = widgets.Image(format="png")
-    state = {}
+    state: dict[str, Any] = {}  # the weights, data and history of the run on show
 
-    def evaluate():
+    def evaluate() -> tuple[float, float]:
         """Loss and prediction of the current weights (the point after the last step)."""
         pred, _ = forward(state["x"], state["weights"], state["biases"])
         loss, _ = half_squared_error(pred, state["y"])
         return loss, float(pred[0, 0])
 
-    def redraw():
+    def redraw() -> None:
         if drawing_skipped():  # nbgrader is grading: nobody sees the picture
             return
         picture.value = to_png(training_curves(
             state["losses"], state["predictions"], float(state["y"][0, 0]),
             lr_changes=state["lr_changes"]))
 
-    def reset(_button=None):
+    def reset(_button: Any = None) -> None:
         x, y, weights, biases = article_network()
         state.update(x=x, y=y, weights=weights, biases=biases, losses=[], predictions=[],
                      lr_changes=[(0, controls["lr"].value)])
@@ -49,8 +60,8 @@ def training_stepper(*, backward, forward=mlp_forward, lr=0.5):
         state["predictions"].append(pred)
         redraw()
 
-    def steps(count):
-        def take(_button=None):
+    def steps(count: int) -> Callable[..., None]:
+        def take(_button: Any = None) -> None:
             for _ in range(count):
                 _, _, state["weights"], state["biases"] = gradient_descent_step(
                     state["x"], state["y"], state["weights"], state["biases"], controls["lr"].value,
@@ -61,7 +72,7 @@ def training_stepper(*, backward, forward=mlp_forward, lr=0.5):
             redraw()
         return take
 
-    def learning_rate_changed(change):
+    def learning_rate_changed(change: dict[str, Any]) -> None:
         epoch = len(state["losses"]) - 1
         state["lr_changes"] = [c for c in state["lr_changes"] if c[0] != epoch] + [(epoch, change["new"])]
         redraw()

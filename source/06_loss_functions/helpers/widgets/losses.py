@@ -5,7 +5,7 @@ from . import explorer
 from ..plots.losses import positive_example
 
 
-def probability_explorer(p=0.1):
+def probability_explorer(p: float = 0.1) -> widgets.Box:
     """A slider for the predicted probability p of a positive example, over
     :func:`helpers.plots.losses.positive_example`."""
     controls = {

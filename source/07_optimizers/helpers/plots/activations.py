@@ -7,13 +7,23 @@ each plot takes those functions as ``functions``: a dict from the graded functio
 to the student's function, e.g. ``{"relu": relu, "relu_backward": relu_backward}``.
 A plot needs only the functions of the activations it draws (see :data:`NEEDS`).
 """
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..display import new_figure
 from ..reference.backprop import sigmoid_backward
 from ..reference.forward import sigmoid
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from . import Functions
 
 #: The leak drawn in the plots: the default 0.01 would be invisible at their scale.
 LEAK = 0.1
@@ -42,21 +52,21 @@ class Activation:
     """An activation f as the plots use it: its forward pass, its backward pass from
     whichever of z and a = f(z) it needs, and the gain of its weights (:data:`GAINS`)."""
     name: str
-    forward: object  # z -> a
-    backward: object  # (dout, z, a) -> dz
+    forward: Callable[[np.ndarray], np.ndarray]  # z -> a
+    backward: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]  # (dout, z, a) -> dz
     gain: float
 
-    def derivative(self, z):
+    def derivative(self, z: np.ndarray) -> np.ndarray:
         """f'(z): the gradient through f for an upstream gradient of ones."""
         return self.backward(np.ones_like(z), z, self.forward(z))
 
 
-def available(functions):
+def available(functions: Functions) -> tuple[str, ...]:
     """The names of the activations that ``functions`` has everything for, in order."""
     return tuple(name for name in NAMES if all(f in functions for f in NEEDS[name]))
 
 
-def activation(name, functions):
+def activation(name: str, functions: Functions) -> Activation:
     """The :class:`Activation` ``name``, with the lesson's functions taken from
     ``functions`` (name -> function)."""
     missing = [f for f in NEEDS[name] if f not in functions]
@@ -64,6 +74,8 @@ def activation(name, functions):
         raise ValueError(f"the {name} activation needs your {' and '.join(missing)}: pass them in "
                          f"functions, e.g. {{{', '.join(f'{m!r}: {m}' for m in NEEDS[name])}}}")
     f = functions
+    forward: Callable[[np.ndarray], np.ndarray]
+    backward: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
     if name == "sigmoid":  # sigma'(z) = a (1 - a), from the output
         forward, backward = sigmoid, lambda dout, z, a: sigmoid_backward(dout, a)
     elif name == "tanh":  # tanh' from the output, like sigmoid's
@@ -76,7 +88,7 @@ def activation(name, functions):
     return Activation(name, forward, backward, GAINS[name])
 
 
-def activation_gallery(functions, names=NAMES, reach=5.0):
+def activation_gallery(functions: Functions, names: Sequence[str] = NAMES, reach: float = 5.0) -> Figure:
     """Each activation (top row) above its derivative (bottom row), over [-reach, reach],
     drawn with the lesson's functions given in ``functions``."""
     fig = new_figure(2.6 * len(names) + 0.4, 5.0)
@@ -103,16 +115,19 @@ def activation_gallery(functions, names=NAMES, reach=5.0):
     return fig
 
 
-def layer_gradients(act, x, weights, grad_out):
+def layer_gradients(act: Activation, x: np.ndarray, weights: list[np.ndarray], grad_out: np.ndarray
+                    ) -> list[np.ndarray]:
     """dL/dz at each layer of the network ``a_l = f(a_(l-1) @ W_l)`` (no biases), from
     ``a_0 = x``, for the loss ``L = sum(grad_out * a_L)``, with ``f`` the
     :class:`Activation` ``act``: a list, layer 1 first."""
-    a, saved = x, []
+    a = x
+    saved: list[tuple[np.ndarray, np.ndarray]] = []
     for W in weights:  # forward, keeping each layer's z and a
         z = a @ W
         a = act.forward(z)
         saved.append((z, a))
-    grad, dzs = grad_out, []
+    grad = grad_out
+    dzs: list[np.ndarray] = []
     for W, (z, a) in zip(reversed(weights), reversed(saved)):
         dz = act.backward(grad, z, a)  # through the activation
         dzs.append(dz)
@@ -120,7 +135,8 @@ def layer_gradients(act, x, weights, grad_out):
     return dzs[::-1]
 
 
-def gradient_norms(act, depth, width=64, batch=64, seed=0):
+def gradient_norms(act: Activation, depth: int, width: int = 64, batch: int = 64, seed: int = 0
+                   ) -> np.ndarray:
     """RMS of dL/dz at each layer of a random ``depth``-layer network of the
     :class:`Activation` ``act``, layer 1 (next to the input) first.
 
@@ -135,7 +151,7 @@ def gradient_norms(act, depth, width=64, batch=64, seed=0):
     return np.array([np.sqrt(np.mean(dz ** 2)) for dz in dzs])
 
 
-def _draw_gradient_norms(ax, act, depth, guide):
+def _draw_gradient_norms(ax: Axes, act: Activation, depth: int, guide: bool) -> np.ndarray:
     norms = gradient_norms(act, depth)
     layers = np.arange(1, depth + 1)
     colour = COLOURS[act.name]
@@ -146,7 +162,8 @@ def _draw_gradient_norms(ax, act, depth, guide):
     return norms
 
 
-def gradient_through_depth(functions, depth=20, names=("sigmoid", "tanh", "relu")):
+def gradient_through_depth(functions: Functions, depth: int = 20,
+                           names: Sequence[str] = ("sigmoid", "tanh", "relu")) -> Figure:
     """The gradient magnitude reaching each layer of a deep network, one line per
     activation (built with the lesson's ``functions``), with the sigmoid's bound of 0.25
     per layer as a dashed guide."""
@@ -162,7 +179,7 @@ def gradient_through_depth(functions, depth=20, names=("sigmoid", "tanh", "relu"
     return fig
 
 
-def activation_and_depth(functions, name, depth):
+def activation_and_depth(functions: Functions, name: str, depth: int) -> Figure:
     """The widget's picture: the activation ``name`` (built with the lesson's
     ``functions``) and its derivative, and the gradient magnitude reaching each layer of
     a ``depth``-layer network that uses it."""
@@ -186,7 +203,7 @@ def activation_and_depth(functions, name, depth):
     return fig
 
 
-def dead_fraction(z):
+def dead_fraction(z: np.ndarray) -> float:
     """Fraction of units that are dead on a batch: columns of the (N, M) pre-activations
     ``z`` that are <= 0 for every sample, so relu passes back no gradient at all."""
     return float(np.mean(np.all(z <= 0, axis=0)))
@@ -207,7 +224,8 @@ class DyingReluSetup:
     y: np.ndarray  # (N, 1)
 
     @classmethod
-    def make(cls, functions, n=200, d=10, m=100, seed=0):
+    def make(cls, functions: Functions, n: int = 200, d: int = 10, m: int = 100, seed: int = 0
+             ) -> DyingReluSetup:
         """The setup with ``functions["relu"]`` and ``functions["relu_backward"]``."""
         act = activation("relu", functions)
         rng = np.random.default_rng(seed)
@@ -217,7 +235,7 @@ class DyingReluSetup:
         out = act.forward(x @ W1) @ W2
         return cls(act, x, W1, np.zeros(m), W2, out - 3.0)
 
-    def gradient(self):
+    def gradient(self) -> tuple[np.ndarray, np.ndarray]:
         """(dW1, db1) of the loss mean((out - y)^2), out = relu(x @ W1 + b1) @ W2."""
         z = self.x @ self.W1 + self.b1
         a = self.act.forward(z)
@@ -226,15 +244,16 @@ class DyingReluSetup:
         dz = self.act.backward(dout @ self.W2.T, z, a)  # (N, 1) @ (1, M), then through relu
         return self.x.T @ dz, dz.sum(axis=0)
 
-    def dead_after_shift(self, shift):
+    def dead_after_shift(self, shift: float) -> float:
         return dead_fraction(self.x @ self.W1 + self.b1 - shift)
 
-    def dead_after_step(self, lr):
+    def dead_after_step(self, lr: float) -> float:
         dW1, db1 = self.gradient()
         return dead_fraction(self.x @ (self.W1 - lr * dW1) + (self.b1 - lr * db1))
 
 
-def dying_relu(functions, shifts=np.linspace(0.0, 6.0, 25), learning_rates=np.logspace(-2, 2, 25), seed=0):
+def dying_relu(functions: Functions, shifts: np.ndarray = np.linspace(0.0, 6.0, 25),
+               learning_rates: np.ndarray = np.logspace(-2, 2, 25), seed: int = 0) -> Figure:
     """Fraction of dead ReLU units on a batch (the lesson's ``relu`` and
     ``relu_backward`` from ``functions``): after every bias is lowered by a shift (left),
     and after one gradient-descent step of a given learning rate (right)."""

@@ -10,7 +10,7 @@ __all__ = ["mse_loss", "binary_cross_entropy", "softmax_cross_entropy", "hinge_l
 EPS = 1e-12  # binary_cross_entropy clips p to [EPS, 1 - EPS]
 
 
-def mse_loss(pred, target):
+def mse_loss(pred: np.ndarray, target: np.ndarray) -> tuple[float, np.ndarray]:
     """Mean squared error over all elements.
 
     Parameters
@@ -28,7 +28,7 @@ def mse_loss(pred, target):
     return float(np.mean(diff ** 2)), 2.0 * diff / diff.size
 
 
-def binary_cross_entropy(p, y):
+def binary_cross_entropy(p: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
     """Mean of -(y log p + (1 - y) log(1 - p)) with p clipped to [1e-12, 1 - 1e-12].
 
     Clipping keeps both logarithms finite (and free of warnings) for p exactly 0 or 1.
@@ -52,7 +52,7 @@ def binary_cross_entropy(p, y):
     return float(loss), (pc - y) / (pc * (1 - pc)) / p.size
 
 
-def softmax_cross_entropy(logits, y):
+def softmax_cross_entropy(logits: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
     """Mean cross-entropy of softmax(logits) against integer labels.
 
     Uses log-softmax, ``z - max - log(sum(exp(z - max)))``: every exponent is <= 0 and
@@ -81,7 +81,7 @@ def softmax_cross_entropy(logits, y):
     return float(loss), dlogits / n
 
 
-def hinge_loss(scores, y, margin=1.0):
+def hinge_loss(scores: np.ndarray, y: np.ndarray, margin: float = 1.0) -> tuple[float, np.ndarray]:
     """Multiclass SVM loss: mean over samples of sum_{j != y} max(0, s_j - s_y + margin).
 
     Parameters

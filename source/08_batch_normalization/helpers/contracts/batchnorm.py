@@ -20,11 +20,21 @@ choice, so no test compares it:
 Both run the student's function through :func:`helpers.check.run`, so they work the same
 when it is the function itself and when it is the grader's proxy for it.
 """
+from __future__ import annotations
+
 import warnings
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 import numpy as np
 
 from . import Contract
+
+if TYPE_CHECKING:  # helpers.check imports this package, so only for the checker
+    from ..calling import Outcome
+
+#: batchnorm_forward's signature: (x, gamma, beta, eps=...) -> (out, cache).
+Forward = Callable[..., Any]
 
 # The tolerances batchnorm_forward's out is held to (the defaults, as for every function).
 _OUT = Contract(args=("x", "gamma", "beta"), returns=("out",))
@@ -51,10 +61,11 @@ CONTRACTS = {
 }
 
 
-def out_only(batchnorm_forward):
+def out_only(batchnorm_forward: Forward) -> Callable[..., np.ndarray]:
     """``batchnorm_forward`` as its tests see it: the same call, with the same errors,
     floating-point warnings and changes to its inputs, but returning only ``out``."""
-    def batchnorm_forward_out(x, gamma, beta, **kwargs):
+    def batchnorm_forward_out(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, **kwargs: Any
+                              ) -> np.ndarray:
         from ..check import run  # here, not at the top: helpers.check imports this package
         got = run(batchnorm_forward, (x, gamma, beta), kwargs, _OUT.args)
         for given, after in zip((x, gamma, beta), got.args):  # replay any change to an input
@@ -72,7 +83,8 @@ def out_only(batchnorm_forward):
     return batchnorm_forward_out
 
 
-def your_forward_and_cache(batchnorm_forward, x, gamma, beta, eps=1e-5):
+def your_forward_and_cache(batchnorm_forward: Forward, x: np.ndarray, gamma: np.ndarray, beta: np.ndarray,
+                           eps: float = 1e-5) -> tuple[Forward, Any]:
     """``(forward, cache)`` for testing batchnorm_backward on this input: the student's own
     ``batchnorm_forward`` and the cache it returns, when it works here. Otherwise, when
     the course's forward pass is installed, that forward and its cache ``(x_hat, gamma,
@@ -100,7 +112,8 @@ def your_forward_and_cache(batchnorm_forward, x, gamma, beta, eps=1e-5):
     return course_forward, course_cache
 
 
-def your_forward_and_caches(batchnorm_forward, x, gamma, beta, eps=1e-5):
+def your_forward_and_caches(batchnorm_forward: Forward, x: np.ndarray, gamma: np.ndarray, beta: np.ndarray,
+                            eps: float = 1e-5) -> tuple[Forward, list[Any]]:
     """``(forward, caches)`` for testing batchnorm_backward on this input, for
     :func:`check_backward`: the student's forward and ``[its cache]`` when it is right here
     (or in a student's copy, see :func:`your_forward_and_cache`); otherwise the course's
@@ -117,35 +130,39 @@ def your_forward_and_caches(batchnorm_forward, x, gamma, beta, eps=1e-5):
     return forward, own + [cache]
 
 
-def check_backward(name, batchnorm_backward, dout, forward_and_caches, expected):
+def check_backward(name: str, batchnorm_backward: Callable[..., Any], dout: np.ndarray,
+                   forward_and_caches: tuple[Forward, list[Any]], expected: Any) -> None:
     """Check ``batchnorm_backward(dout, cache)`` against ``expected`` on each cache of
     :func:`your_forward_and_caches` in turn: right on one of them is right."""
     __tracebackhide__ = True
     from ..check import check_example
-    caches, failure = forward_and_caches[1], None
+    caches = forward_and_caches[1]
+    failure: AssertionError | None = None
     for cache in caches:
         try:
             check_example(name, batchnorm_backward, (dout, cache), expected=expected)
             return
         except AssertionError as error:
             failure = error
+    # caches is never empty (your_forward_and_caches gives at least one), so failure is set;
+    # with none, `raise None` would be a TypeError
     if len(caches) > 1:
-        raise type(failure)(
+        raise type(failure)(  # type: ignore[misc]
             f"{failure}\nYour batchnorm_forward is not right on this input, so your batchnorm_backward "
             "was given two caches: the one your batchnorm_forward returned, and the course's (x_hat, "
             "gamma, inv_std). It was right on neither; the message above is for the course's cache."
         ) from None
-    raise failure
+    raise failure  # type: ignore[misc]
 
 
-def _course_forward():
+def _course_forward() -> Forward | None:
     """The course's batchnorm_forward where it is installed (the course's own copy, and so
     while grading), else None: a student's copy has no reference of this lesson."""
     from .. import reference
     return getattr(reference, "batchnorm_forward", None)
 
 
-def _forward_problem(got, expected, compare=False):
+def _forward_problem(got: Outcome, expected: np.ndarray, compare: bool = False) -> str | None:
     """Why the student's forward pass cannot supply the cache on this input, or None.
     ``expected`` is the right ``out`` with ``compare``, else only an array of its shape."""
     shape = "x".join(map(str, expected.shape))
@@ -167,11 +184,11 @@ def _forward_problem(got, expected, compare=False):
     return None
 
 
-def _is_pair(value):
+def _is_pair(value: object) -> TypeGuard[tuple[Any, ...] | list[Any]]:
     return isinstance(value, (tuple, list)) and len(value) == 2
 
 
-def _describe(value):
+def _describe(value: object) -> str:
     if isinstance(value, np.ndarray):
         return f"an ndarray of shape {value.shape}"
     if isinstance(value, (tuple, list)):

@@ -7,7 +7,11 @@ lesson's exercises, so they are not here: a network with batch normalization run
 ones it is given, ``functions``, a dict with the keys of ``BATCHNORM_FUNCTIONS`` (the
 student's, in the lesson).
 """
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from matplotlib.ticker import NullLocator
@@ -18,6 +22,11 @@ from ..reference.backprop import dense_backward
 from ..reference.forward import dense_forward
 from ..reference.losses import softmax_cross_entropy
 from ..reference.optimizers import momentum_step
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from . import Functions
 
 #: The keys of ``functions``, the batch-norm functions a network with batch normalization
 #: uses, and the lesson's function each stands for. ``network_forward`` needs "forward" (in
@@ -36,13 +45,15 @@ LOSS_CEILING = 30.0
 SMOOTHING = 10
 
 
-def spiral(rng, per_class=60, classes=3, noise=0.2):
+def spiral(rng: np.random.Generator, per_class: int = 60, classes: int = 3, noise: float = 0.2
+           ) -> tuple[np.ndarray, np.ndarray]:
     """Points on ``classes`` interleaved spiral arms in the plane, standardised.
 
     Returns ``x`` of shape (classes * per_class, 2) and integer labels ``y``. No line (nor
     a shallow network) separates the arms well; a deep ReLU network can.
     """
-    xs, ys = [], []
+    xs: list[np.ndarray] = []
+    ys: list[np.ndarray] = []
     for c in range(classes):
         radius = np.linspace(0.05, 1.0, per_class)
         angle = np.linspace(4.0 * c, 4.0 * (c + 1), per_class) + noise * rng.standard_normal(per_class)
@@ -60,23 +71,25 @@ class Network:
     ``relu(a W_l + b_l)`` without; a bias before batch normalization would be
     subtracted again with the batch mean, so there ``beta_l`` takes its place.
     """
-    weights: list
-    biases: list
-    gammas: list = field(default_factory=list)
-    betas: list = field(default_factory=list)
-    running_means: list = field(default_factory=list)
-    running_vars: list = field(default_factory=list)
+    # lists of arrays, one per layer (network_backward's gradients start as lists of None)
+    weights: list[Any]
+    biases: list[Any]
+    gammas: list[Any] = field(default_factory=list)
+    betas: list[Any] = field(default_factory=list)
+    running_means: list[Any] = field(default_factory=list)
+    running_vars: list[Any] = field(default_factory=list)
 
     @property
-    def batchnorm(self):
+    def batchnorm(self) -> bool:
         return bool(self.gammas)
 
     @property
-    def depth(self):
+    def depth(self) -> int:
         return len(self.weights) - 1
 
 
-def init_network(depth, width, scale, rng, batchnorm, inputs=2, classes=3):
+def init_network(depth: int, width: int, scale: float, rng: np.random.Generator, batchnorm: bool,
+                 inputs: int = 2, classes: int = 3) -> Network:
     """Every weight drawn from N(0, scale^2) (He's choice would be scale = sqrt(2 / fan_in));
     biases and betas 0, gammas 1, running means 0 and running variances 1."""
     sizes = [inputs] + [width] * depth + [classes]
@@ -91,7 +104,7 @@ def init_network(depth, width, scale, rng, batchnorm, inputs=2, classes=3):
     return net
 
 
-def batchnorm_function(functions, key):
+def batchnorm_function(functions: Functions | None, key: str) -> Callable[..., Any]:
     """``functions[key]``, or an error that says what to pass."""
     if functions is None or key not in functions:
         example = ", ".join(f'"{k}": {name}' for k, name in BATCHNORM_FUNCTIONS.items())
@@ -100,13 +113,15 @@ def batchnorm_function(functions, key):
     return functions[key]
 
 
-def require_functions(functions, keys=("forward", "backward", "update")):
+def require_functions(functions: Functions | None,
+                      keys: Sequence[str] = ("forward", "backward", "update")) -> None:
     """Refuse ``functions`` without each of ``keys`` (by default, what training needs)."""
     for key in keys:
         batchnorm_function(functions, key)
 
 
-def network_forward(net, x, functions=None, training=True):
+def network_forward(net: Network, x: np.ndarray, functions: Functions | None = None, training: bool = True
+                    ) -> tuple[np.ndarray, list[Any], list[np.ndarray]]:
     """Logits of shape (N, classes), the caches for :func:`network_backward`, and the list
     of each hidden layer's input to its ReLU (after batch normalization, when used).
 
@@ -114,7 +129,9 @@ def network_forward(net, x, functions=None, training=True):
     running ones. ``functions`` is needed with batch normalization only."""
     if net.batchnorm:
         normalise = batchnorm_function(functions, "forward" if training else "inference")
-    a, caches, hidden = x, [], []
+    a = x
+    caches: list[Any] = []  # (a, z, u, bn_cache) per hidden layer, then the last input
+    hidden: list[np.ndarray] = []
     for l in range(net.depth):
         W = net.weights[l]
         if not net.batchnorm:
@@ -135,7 +152,8 @@ def network_forward(net, x, functions=None, training=True):
     return logits, caches, hidden
 
 
-def network_backward(net, dlogits, caches, functions=None):
+def network_backward(net: Network, dlogits: np.ndarray, caches: list[Any], functions: Functions | None = None
+                     ) -> Network:
     """Gradients of the loss for every parameter, as a Network of the same shape.
     ``functions`` is needed with batch normalization only."""
     if net.batchnorm:
@@ -159,12 +177,13 @@ def network_backward(net, dlogits, caches, functions=None):
 @dataclass
 class TrainingRun:
     losses: np.ndarray  # the loss on each step's mini-batch; inf from the first non-finite one
-    hidden_at_start: list  # each hidden layer's input to its ReLU, on all of x, at step 0
+    hidden_at_start: list[np.ndarray]  # each hidden layer's input to its ReLU, on all of x, at step 0
     net: Network
 
 
-def train_network(x, y, depth=8, width=32, scale=0.02, batchnorm=True, steps=120,
-                  lr=0.05, batch_size=60, momentum=0.9, seed=0, functions=None):
+def train_network(x: np.ndarray, y: np.ndarray, depth: int = 8, width: int = 32, scale: float = 0.02,
+                  batchnorm: bool = True, steps: int = 120, lr: float = 0.05, batch_size: int = 60,
+                  momentum: float = 0.9, seed: int = 0, functions: Functions | None = None) -> TrainingRun:
     """Train a network of :func:`init_network` with SGD and momentum (lesson 07) on
     mini-batches of softmax cross-entropy (lesson 06), updating the running statistics
     of batch normalization after every step's forward pass.
@@ -192,7 +211,8 @@ def train_network(x, y, depth=8, width=32, scale=0.02, batchnorm=True, steps=120
             grads = network_backward(net, dlogits, caches, functions)
             for l in range(depth if batchnorm else 0):  # the statistics of this batch
                 z = caches[l][1]
-                net.running_means[l], net.running_vars[l] = functions["update"](
+                # only with batchnorm, where require_functions has refused functions=None
+                net.running_means[l], net.running_vars[l] = functions["update"](  # type: ignore[index]
                     net.running_means[l], net.running_vars[l], z)
             for name in ("weights", "biases", "gammas", "betas"):
                 params, dparams, vs = getattr(net, name), getattr(grads, name), getattr(velocities, name)
@@ -201,19 +221,19 @@ def train_network(x, y, depth=8, width=32, scale=0.02, batchnorm=True, steps=120
     return TrainingRun(losses, hidden_at_start, net)
 
 
-def classify(net, x, functions=None):
+def classify(net: Network, x: np.ndarray, functions: Functions | None = None) -> np.ndarray:
     """Class predictions of shape (N,), with batch normalization in inference mode
     (``functions["inference"]``)."""
     with np.errstate(all="ignore"):
         return network_forward(net, x, functions, training=False)[0].argmax(axis=1)
 
 
-def _like(net):
+def _like(net: Network) -> Network:
     zeros = lambda arrays: [np.zeros_like(a) for a in arrays]  # noqa: E731
     return Network(zeros(net.weights), zeros(net.biases), zeros(net.gammas), zeros(net.betas))
 
 
-def moving_average(values, window):
+def moving_average(values: np.ndarray, window: int) -> np.ndarray:
     """The mean of the last ``window`` values (fewer at the start), same length."""
     sums = np.cumsum(np.concatenate([[0.0], values]))
     counts = np.minimum(np.arange(1, len(values) + 1), window)
@@ -221,7 +241,7 @@ def moving_average(values, window):
     return (sums[ends] - sums[ends - counts]) / counts
 
 
-def training_comparison(runs, layer=None):
+def training_comparison(runs: Mapping[str, TrainingRun], layer: int | None = None) -> Figure:
     """Loss curves of the runs (left, log scale) and, for each run, a histogram of one
     hidden layer's inputs to its ReLU at initialization, with their standard deviation.
 
@@ -268,7 +288,9 @@ def training_comparison(runs, layer=None):
     return fig
 
 
-def running_averages(batch_means, running, true_mean=None):
+def running_averages(batch_means: Sequence[float] | np.ndarray,
+                     running: Mapping[str, Sequence[float] | np.ndarray],
+                     true_mean: float | None = None) -> Figure:
     """A statistic of each step's batch (dots) and running averages of it (lines).
 
     ``batch_means`` has one value per step; ``running`` maps a label (say, a momentum) to
@@ -287,7 +309,8 @@ def running_averages(batch_means, running, true_mean=None):
     return fig
 
 
-def before_and_after(x, out, labels=("x", "batchnorm_forward(x, gamma, beta)")):
+def before_and_after(x: np.ndarray, out: np.ndarray,
+                     labels: Sequence[str] = ("x", "batchnorm_forward(x, gamma, beta)")) -> Figure:
     """Two features of a batch before (left) and after (right) batch normalization, on
     axes of the same scale, with each panel's per-feature mean and standard deviation."""
     fig = new_figure(8.4, 3.8)

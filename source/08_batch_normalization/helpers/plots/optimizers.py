@@ -8,10 +8,21 @@ The four optimizers are this lesson's exercises, so nothing here implements them
 paths over the valley run the step functions they are given (``functions``, a dict from
 an optimizer's name to its step function: the student's in the lesson).
 """
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 from matplotlib.ticker import FixedLocator, NullLocator, ScalarFormatter
 
 from ..display import new_figure
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from . import Functions
 
 #: Curvatures of the valley along its floor and across it.
 CURVATURES = (1.0, 25.0)
@@ -32,31 +43,31 @@ VALLEY_SETTINGS = {
 VIEW = (-10.0, 3.0, -3.0, 3.0)  # w1 from, w1 to, w2 from, w2 to
 
 
-def _no_minor_ticks(ax):
+def _no_minor_ticks(ax: Axes) -> None:
     """Log axes draw dozens of minor ticks, which cost more time than the data: drop them."""
     ax.xaxis.set_minor_locator(NullLocator())
     ax.yaxis.set_minor_locator(NullLocator())
 
 
-def valley_hessian(angle=0.0):
+def valley_hessian(angle: float = 0.0) -> np.ndarray:
     """H = R diag(1, 25) R^T, R the rotation by ``angle`` degrees."""
     a = np.deg2rad(angle)
     rotation = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
     return rotation @ np.diag(CURVATURES) @ rotation.T
 
 
-def valley_loss(w, angle=0.0):
+def valley_loss(w: np.ndarray, angle: float = 0.0) -> np.ndarray:
     """0.5 w^T H w for w of shape (..., 2)."""
     w = np.asarray(w, dtype=float)
     return 0.5 * np.einsum("...i,ij,...j->...", w, valley_hessian(angle), w)
 
 
-def valley_gradient(w, angle=0.0):
+def valley_gradient(w: np.ndarray, angle: float = 0.0) -> np.ndarray:
     """H w, the gradient of :func:`valley_loss`, for w of shape (..., 2)."""
     return np.asarray(w, dtype=float) @ valley_hessian(angle)  # H is symmetric
 
 
-def require_steps(functions, names=OPTIMIZERS):
+def require_steps(functions: Functions, names: Sequence[str] = OPTIMIZERS) -> None:
     """Refuse a ``functions`` dict without a step function for each of ``names``."""
     missing = [name for name in names if name not in functions]
     if missing:
@@ -65,7 +76,9 @@ def require_steps(functions, names=OPTIMIZERS):
                          '"adam": adam_step}')
 
 
-def optimizer_path(name, gradient, w0, steps, lr, momentum=0.9, limit=1e6, *, functions):
+def optimizer_path(name: str, gradient: Callable[[np.ndarray], np.ndarray], w0: np.ndarray, steps: int,
+                   lr: float, momentum: float = 0.9, limit: float = 1e6, *, functions: Functions
+                   ) -> np.ndarray:
     """The iterates [w0, w1, ...] of the named optimizer, as an array of shape
     (K + 1, *w0.shape), each step taken by ``functions[name]``, called as lesson 07's step
     functions are: ``sgd_step(w, dw, lr)``, ``momentum_step(w, dw, velocity, lr, momentum)``,
@@ -96,7 +109,7 @@ def optimizer_path(name, gradient, w0, steps, lr, momentum=0.9, limit=1e6, *, fu
     return np.array(path)
 
 
-def describe_run(path, loss):
+def describe_run(path: np.ndarray, loss: Callable[[np.ndarray], np.ndarray | float]) -> str:
     """A few words on how a run ended: 'loss after 60 steps: 1.2e-03', 'diverging: ...'
     when the loss ended above where it started, 'diverged by step k' when it blew up."""
     final, steps = path[-1], len(path) - 1
@@ -108,7 +121,8 @@ def describe_run(path, loss):
     return f"loss after {steps} steps: {end:.1e}"
 
 
-def valley_paths(runs, angle=0.0, highlight=None):
+def valley_paths(runs: Sequence[tuple[str, np.ndarray]], angle: float = 0.0, highlight: str | None = None
+                 ) -> Figure:
     """One panel per run, side by side: the valley's contours and the run's path.
 
     ``runs`` is a list of (title, path) with path of shape (K + 1, 2); the panel whose
@@ -138,7 +152,7 @@ def valley_paths(runs, angle=0.0, highlight=None):
     return fig
 
 
-def learning_rates(curvature, lrs, w0=1.0, steps=20):
+def learning_rates(curvature: float, lrs: Sequence[float], w0: float = 1.0, steps: int = 20) -> Figure:
     """Gradient descent on f(w) = curvature / 2 * w^2 from w0, one run per learning rate.
 
     Left: the parabola with each run's first iterates. Right: |w_k| against k on a log
@@ -153,7 +167,7 @@ def learning_rates(curvature, lrs, w0=1.0, steps=20):
         # Gradient descent on this parabola: w - lr * (curvature * w) = (1 - lr * curvature) w,
         # the factor worked out in section 1 (the lesson shows this before sgd_step is written).
         factor = 1 - lr * curvature
-        w = [float(w0)]
+        w: Any = [float(w0)]  # the iterates: a list, then their array
         for _ in range(steps):
             w.append(factor * w[-1])
         w = np.array(w)
@@ -175,7 +189,8 @@ def learning_rates(curvature, lrs, w0=1.0, steps=20):
     return fig
 
 
-def minibatch_noise(batch_sizes, spreads, curves):
+def minibatch_noise(batch_sizes: Sequence[int] | np.ndarray, spreads: Sequence[float] | np.ndarray,
+                    curves: Mapping[str, tuple[np.ndarray, np.ndarray]]) -> Figure:
     """Left: the spread of mini-batch gradients against the batch size (log-log) with the
     1 / sqrt(B) law through the first point. Right: ``curves`` maps a label to
     (samples processed, loss): each run's loss against the work it has done."""
@@ -187,7 +202,8 @@ def minibatch_noise(batch_sizes, spreads, curves):
     spread_ax.loglog(b, s[0] * np.sqrt(b[0] / b), "--", color="0.5", label="∝ 1 / sqrt(B)")
     spread_ax.set(xlabel="batch size B", ylabel="std of the gradient estimate",
                   title="noise of a mini-batch gradient")
-    spread_ax.xaxis.set_major_locator(FixedLocator(b))  # label the batch sizes themselves
+    # label the batch sizes themselves (FixedLocator takes an array; its stub says Sequence)
+    spread_ax.xaxis.set_major_locator(FixedLocator(b))  # type: ignore[arg-type]
     spread_ax.xaxis.set_major_formatter(ScalarFormatter())
     nice = [m * 10.0 ** e for e in range(-4, 5) for m in (1, 2, 5)]
     spread_ax.yaxis.set_major_locator(FixedLocator([v for v in nice if s.min() / 1.2 <= v <= s.max() * 1.2]))
@@ -203,7 +219,8 @@ def minibatch_noise(batch_sizes, spreads, curves):
     return fig
 
 
-def bias_correction(gradients, beta1=0.9, beta2=0.999):
+def bias_correction(gradients: Sequence[float] | np.ndarray, beta1: float = 0.9, beta2: float = 0.999
+                    ) -> Figure:
     """The moving averages m_t (of g) and v_t (of g^2) from zero, raw and bias-corrected,
     for a sequence of scalar gradients g_1, g_2, ...: one panel each."""
     g = np.asarray(gradients, dtype=float)
@@ -226,7 +243,7 @@ def bias_correction(gradients, beta1=0.9, beta2=0.999):
     return fig
 
 
-def two_moons(n, rng, noise=0.15):
+def two_moons(n: int, rng: np.random.Generator, noise: float = 0.15) -> tuple[np.ndarray, np.ndarray]:
     """A toy 2-D data set of two interleaved half circles: x of shape (n, 2), labels y of
     shape (n, 1) in {0, 1}, half of each."""
     half = n // 2
@@ -239,7 +256,9 @@ def two_moons(n, rng, noise=0.15):
     return x, y
 
 
-def network_comparison(losses, regions, x, y, extent):
+def network_comparison(losses: Mapping[str, Sequence[float] | np.ndarray],
+                       regions: Mapping[str, np.ndarray], x: np.ndarray, y: np.ndarray,
+                       extent: tuple[float, float]) -> Figure:
     """Top: each optimizer's training loss per step (log scale). Below: each trained
     network's output over the square ``extent`` = (lo, hi), with the data on top.
 
@@ -248,7 +267,9 @@ def network_comparison(losses, regions, x, y, extent):
     """
     names = list(losses)
     fig = new_figure(2.6 * len(names) + 0.4, 6.2)
-    axes = fig.subplot_mosaic([["loss"] * len(names), names], height_ratios=[1.0, 1.1])
+    # the stub types a mosaic row as an invariant list of str | HashableList
+    axes = fig.subplot_mosaic([["loss"] * len(names), names],  # type: ignore[list-item]
+                              height_ratios=[1.0, 1.1])
     for name in names:
         axes["loss"].semilogy(np.arange(1, len(losses[name]) + 1), losses[name], label=name)
     axes["loss"].set(xlabel="step", ylabel="training loss", title="training a 2-16-1 network")

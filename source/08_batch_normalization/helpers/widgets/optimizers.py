@@ -1,10 +1,18 @@
 """Lesson 07 widget: the four optimizers' paths over the valley, side by side, each run
 with the step function it is given (the student's: this lesson's exercises)."""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
 import ipywidgets as widgets
 
 from ..display import drawing_skipped, to_png
 from ..plots.optimizers import (OPTIMIZERS, START, VALLEY_SETTINGS, optimizer_path,
                                 require_steps, valley_gradient, valley_paths)
+
+if TYPE_CHECKING:
+    from ..plots import Functions
 
 #: The valleys the widget offers: label -> angle in degrees.
 VALLEYS = {"aligned with the axes": 0.0, "turned by 30 degrees": 30.0}
@@ -12,13 +20,13 @@ VALLEYS = {"aligned with the axes": 0.0, "turned by 30 degrees": 30.0}
 USES_MOMENTUM = ("momentum", "adam")
 
 
-def run_title(name, settings):
+def run_title(name: str, settings: Mapping[str, float]) -> str:
     momentum = f", {'beta1' if name == 'adam' else 'momentum'} {settings['momentum']:.2f}" \
         if name in USES_MOMENTUM else ""
     return f"{name}: lr {settings['lr']:.3g}{momentum}"
 
 
-def optimizer_race(functions, steps=60, optimizer="sgd"):
+def optimizer_race(functions: Functions, steps: int = 60, optimizer: str = "sgd") -> widgets.Box:
     """Every optimizer's path over the valley, side by side. ``functions`` maps each name
     of ``OPTIMIZERS`` to its step function, as :func:`optimizer_path` takes them. The
     sliders set the learning rate and momentum of the optimizer chosen in the drop-down
@@ -37,9 +45,9 @@ def optimizer_race(functions, steps=60, optimizer="sgd"):
         "valley": widgets.Dropdown(options=list(VALLEYS.items()), value=0.0, description="valley"),
     }
     picture = widgets.Image(format="png")
-    loading = []  # non-empty while the sliders are being set from the stored settings
+    loading: list[bool] = []  # non-empty while the sliders are being set from the stored settings
 
-    def redraw():
+    def redraw() -> None:
         if drawing_skipped():  # nbgrader is grading: nobody sees the picture
             return
         chosen = controls["optimizer"].value
@@ -50,7 +58,7 @@ def optimizer_race(functions, steps=60, optimizer="sgd"):
                 for name in OPTIMIZERS]
         picture.value = to_png(valley_paths(runs, angle=angle, highlight=f"{chosen}:"))
 
-    def on_optimizer(_change=None):
+    def on_optimizer(_change: Any = None) -> None:
         chosen = controls["optimizer"].value
         loading.append(True)
         try:
@@ -62,8 +70,8 @@ def optimizer_race(functions, steps=60, optimizer="sgd"):
             loading.pop()
         redraw()
 
-    def on_setting(key):
-        def store(change):
+    def on_setting(key: str) -> Callable[[dict[str, Any]], None]:
+        def store(change: dict[str, Any]) -> None:
             if loading:
                 return
             settings[controls["optimizer"].value][key] = change["new"]

@@ -9,21 +9,34 @@ Every function returns a ``matplotlib.figure.Figure``; the digits are rows of 64
 [0, 1] (as :func:`helpers.digits.load_split` gives them), shown as 8 x 8 pictures with
 0 white and 1 black.
 """
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from ..digits import IMAGE_SHAPE, N_CLASSES
 from ..display import new_figure
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+#: A training history: each of :data:`HISTORY_KEYS` -> one value per epoch.
+History = dict[str, list[float]]
 
 #: The learning-curve series a history holds, each a list with one value per epoch.
 HISTORY_KEYS = ("epoch", "train_loss", "val_loss", "train_accuracy", "val_accuracy")
 CORRECT, WRONG, TRUE = "tab:green", "tab:red", "black"
 
 
-def empty_history():
+def empty_history() -> History:
     return {key: [] for key in HISTORY_KEYS}
 
 
-def digit_gallery(x, titles, columns=10, title=None, size=0.75):
+def digit_gallery(x: np.ndarray, titles: Sequence[str | tuple[str, str]], columns: int = 10,
+                  title: str | None = None, size: float = 0.75) -> Figure:
     """The digits ``x`` (N, 64) in a grid, each under its title; ``titles`` may colour
     each one: a list of strings or of (string, colour) pairs."""
     x = np.asarray(x)
@@ -45,7 +58,8 @@ def digit_gallery(x, titles, columns=10, title=None, size=0.75):
     return fig
 
 
-def misclassified_gallery(x, y_true, y_pred, limit=30, columns=10):
+def misclassified_gallery(x: np.ndarray, y_true: np.ndarray, y_pred: np.ndarray, limit: int = 30,
+                          columns: int = 10) -> Figure:
     """The digits whose prediction is wrong, each titled "true -> predicted"."""
     y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
     wrong = np.flatnonzero(y_true != y_pred)
@@ -60,12 +74,13 @@ def misclassified_gallery(x, y_true, y_pred, limit=30, columns=10):
     return digit_gallery(np.asarray(x)[shown], titles, columns=min(columns, len(shown)), title=title)
 
 
-def learning_curves(history, title=None):
+def learning_curves(history: History, title: str | None = None) -> Figure:
     """Loss and accuracy per epoch on the training and validation digits, side by side; the
     accuracy alone when the history holds no losses (a monitor without a loss function)."""
     epochs = history["epoch"]
     with_loss = len(history["train_loss"]) == len(epochs)  # an empty history: both panels
     fig = new_figure(8.0 if with_loss else 4.4, 3.0)
+    panels: tuple[tuple[Axes, str, str], ...]
     if with_loss:
         loss_ax, accuracy_ax = fig.subplots(1, 2)
         panels = ((loss_ax, "loss", "mean cross-entropy"), (accuracy_ax, "accuracy", "accuracy"))
@@ -91,14 +106,15 @@ def learning_curves(history, title=None):
     return fig
 
 
-def confusion_counts(y_true, y_pred, classes=N_CLASSES):
+def confusion_counts(y_true: np.ndarray, y_pred: np.ndarray, classes: int = N_CLASSES) -> np.ndarray:
     """counts[i, j]: how many digits of class i were predicted as j."""
     counts = np.zeros((classes, classes), dtype=np.int64)
     np.add.at(counts, (np.asarray(y_true), np.asarray(y_pred)), 1)
     return counts
 
 
-def confusion_matrix(y_true, y_pred, classes=N_CLASSES, title=None):
+def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, classes: int = N_CLASSES,
+                     title: str | None = None) -> Figure:
     """The confusion matrix: rows the true classes, columns the predicted ones, each cell
     its count (the diagonal holds the correct predictions)."""
     counts = confusion_counts(y_true, y_pred, classes)
@@ -121,7 +137,8 @@ def confusion_matrix(y_true, y_pred, classes=N_CLASSES, title=None):
     return fig
 
 
-def digit_probabilities(x, probabilities, label=None, title=None):
+def digit_probabilities(x: np.ndarray, probabilities: np.ndarray, label: int | None = None,
+                        title: str | None = None) -> Figure:
     """One digit, and the network's probability for each class as a bar: the predicted
     class green when right and red when wrong, the true class outlined."""
     probabilities = np.asarray(probabilities)
@@ -148,7 +165,10 @@ def digit_probabilities(x, probabilities, label=None, title=None):
     return fig
 
 
-def digit_and_neighbours(x, predicted, label=None, neighbours=(), neighbour_labels=(), title=None):
+def digit_and_neighbours(x: np.ndarray, predicted: int, label: int | None = None,
+                         neighbours: np.ndarray | Sequence[np.ndarray] = (),
+                         neighbour_labels: Sequence[int] | np.ndarray = (),
+                         title: str | None = None) -> Figure:
     """One digit under the class a network predicted for it (green when right, red when
     wrong) and, beside it, ``neighbours``: other digits, such as the training digits most
     like it, each under its label: black where that is the true class, red where it is
@@ -156,8 +176,9 @@ def digit_and_neighbours(x, predicted, label=None, neighbours=(), neighbour_labe
     neighbours = np.asarray(neighbours, dtype=float).reshape(-1, *IMAGE_SHAPE)
     right = label is None or predicted == label
     fig = new_figure(2.4 + 1.05 * len(neighbours), 2.6)
+    # a 1 x 2 grid of subfigures unpacks to two; the stubs allow a single SubFigure
     digit_fig, near_fig = fig.subfigures(1, 2, width_ratios=[2.4, 1.05 * len(neighbours)]) \
-        if len(neighbours) else (fig, None)
+        if len(neighbours) else (fig, None)  # type: ignore[misc]
     digit_ax = digit_fig.subplots()
     digit_ax.imshow(np.asarray(x).reshape(IMAGE_SHAPE), cmap="gray_r", vmin=0.0, vmax=1.0,
                     interpolation="nearest")
@@ -167,12 +188,14 @@ def digit_and_neighbours(x, predicted, label=None, neighbours=(), neighbour_labe
     heading = title or (f"label {label}" if label is not None else "digit")
     digit_ax.set_title(f"{heading}\n{verdict}", fontsize=9, color=CORRECT if right else WRONG)
     if len(neighbours):
-        axes = np.atleast_1d(near_fig.subplots(1, len(neighbours)))
+        # near_fig is a SubFigure whenever there are neighbours
+        axes = np.atleast_1d(near_fig.subplots(1, len(neighbours)))  # type: ignore[union-attr]
         for ax, image, near_label in zip(axes, neighbours, neighbour_labels):
             ax.imshow(image, cmap="gray_r", vmin=0.0, vmax=1.0, interpolation="nearest")
             ax.set_axis_off()
             true = predicted if label is None else label
             colour = TRUE if near_label == true else WRONG if near_label == predicted else "tab:gray"
             ax.set_title(str(near_label), fontsize=9, color=colour)
-        near_fig.suptitle("the nearest training digits, pixel by pixel, and their labels", fontsize=9)
+        near_fig.suptitle(  # type: ignore[union-attr]
+            "the nearest training digits, pixel by pixel, and their labels", fontsize=9)
     return fig

@@ -5,28 +5,35 @@ Throughout, one positive example (label y = 1) meets a sigmoid output p = sigmoi
 The squared error is 1/2 (p - y)^2, as in lessons 02 and 03, so that its gradient has no
 factor 2: dL/dz = (p - y) p (1 - p). The cross-entropy is -log p, with dL/dz = p - y.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from ..display import new_figure
 from ..reference.forward import sigmoid
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
 SE_COLOUR, CE_COLOUR = "tab:orange", "tab:blue"
 
 
-def squared_error(p, y=1.0):
+def squared_error(p: np.ndarray | float, y: float = 1.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(loss, dL/dp, dL/dz) of 1/2 (p - y)^2 for p = sigmoid(z)."""
     p = np.asarray(p, dtype=float)
     return 0.5 * (p - y) ** 2, p - y, (p - y) * p * (1 - p)
 
 
-def cross_entropy(p, y=1.0):
+def cross_entropy(p: np.ndarray | float, y: float = 1.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(loss, dL/dp, dL/dz) of -(y log p + (1 - y) log(1 - p)) for p = sigmoid(z), 0 < p < 1."""
     p = np.asarray(p, dtype=float)
     loss = -(y * np.log(p) + (1 - y) * np.log1p(-p))
     return loss, (p - y) / (p * (1 - p)), p - y
 
 
-def pre_activation_gradients(z_mark=-4.0, reach=8.0):
+def pre_activation_gradients(z_mark: float = -4.0, reach: float = 8.0) -> Figure:
     """Both losses of a positive example and their gradients wrt the pre-activation z.
 
     Left: the losses against z. Right: dL/dz against z, where the squared error's
@@ -59,7 +66,7 @@ def pre_activation_gradients(z_mark=-4.0, reach=8.0):
     return fig
 
 
-def descend(z0, lr, steps, loss="cross-entropy"):
+def descend(z0: float, lr: float, steps: int, loss: str = "cross-entropy") -> np.ndarray:
     """Probabilities p_0, ..., p_steps of gradient descent on z for one positive example,
     z <- z - lr dL/dz, starting from z0. ``loss`` is "cross-entropy" or "squared error"."""
     gradient = {"cross-entropy": cross_entropy, "squared error": squared_error}[loss]
@@ -71,7 +78,7 @@ def descend(z0, lr, steps, loss="cross-entropy"):
     return np.array(ps)
 
 
-def learning_curves(z0=-4.0, lr=1.0, steps=150):
+def learning_curves(z0: float = -4.0, lr: float = 1.0, steps: int = 150) -> Figure:
     """p over gradient-descent steps on a bias-only sigmoid neuron that starts
     confidently wrong (z = ``z0``) on a positive example, for both losses."""
     fig = new_figure(6.4, 3.6)
@@ -88,7 +95,7 @@ def learning_curves(z0=-4.0, lr=1.0, steps=150):
     return fig
 
 
-def margin_losses(margin=1.0, reach=4.0):
+def margin_losses(margin: float = 1.0, reach: float = 4.0) -> Figure:
     """Two classes, the correct one ahead by m = s_y - s_other: the hinge loss
     max(0, margin - m) and the softmax cross-entropy log(1 + exp(-m)), against m."""
     fig = new_figure(6.4, 3.6)
@@ -106,7 +113,7 @@ def margin_losses(margin=1.0, reach=4.0):
     return fig
 
 
-def positive_example(p):
+def positive_example(p: float) -> Figure:
     """The widget's picture: for a positive example predicted with probability ``p``,
     the two losses, their gradients wrt p and their gradients wrt z, with p marked."""
     fig = new_figure(11, 3.5)

@@ -1,10 +1,13 @@
 """Lesson 03: backpropagation through dense layers and sigmoids."""
+from typing import Any
+
 import numpy as np
 
 __all__ = ["dense_backward", "sigmoid_backward", "mlp_backward", "tanh_sigmoid_backward"]
 
 
-def dense_backward(dout, x, W):
+def dense_backward(dout: np.ndarray, x: np.ndarray, W: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Gradients of ``out = x @ W + b`` for a batch.
 
     Parameters
@@ -31,7 +34,7 @@ def dense_backward(dout, x, W):
     return dx, dW, db
 
 
-def sigmoid_backward(dout, a):
+def sigmoid_backward(dout: np.ndarray, a: np.ndarray) -> np.ndarray:
     """Gradient through ``a = sigmoid(z)`` given its output ``a``, any shape.
 
     sigmoid'(z) = sigmoid(z) (1 - sigmoid(z)) = a (1 - a), so
@@ -40,7 +43,8 @@ def sigmoid_backward(dout, a):
     return dout * a * (1 - a)
 
 
-def mlp_backward(dout, activations, weights):
+def mlp_backward(dout: np.ndarray, activations: list[np.ndarray], weights: list[np.ndarray]
+                 ) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """Backward pass of :func:`helpers.reference.mlp_forward`'s sigmoid network.
 
     Parameters
@@ -57,7 +61,9 @@ def mlp_backward(dout, activations, weights):
     dbiases : list of L ndarrays, dbiases[l] of shape (D_{l+1},)
     """
     L = len(weights)
-    dweights, dbiases = [None] * L, [None] * L
+    # filled from the last layer back
+    dweights: list[Any] = [None] * L
+    dbiases: list[Any] = [None] * L
     grad = dout  # dloss/d(a_{l+1}), the output of layer l (0-based)
     for l in reversed(range(L)):
         dz = sigmoid_backward(grad, activations[l + 1])  # through the layer's sigmoid
@@ -65,7 +71,8 @@ def mlp_backward(dout, activations, weights):
     return dweights, dbiases
 
 
-def tanh_sigmoid_backward(dout, x, W1, a1, W2, out):
+def tanh_sigmoid_backward(dout: np.ndarray, x: np.ndarray, W1: np.ndarray, a1: np.ndarray, W2: np.ndarray,
+                          out: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Backward pass of the find-the-bug tutorial's network ``out = sigmoid(tanh(x @ W1) @ W2)`` (no biases).
 
     Parameters

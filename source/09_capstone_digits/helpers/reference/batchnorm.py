@@ -11,7 +11,8 @@ __all__ = ["batchnorm_forward", "batchnorm_backward", "batchnorm_inference", "up
            "batchnorm_forward_out"]
 
 
-def batchnorm_forward(x, gamma, beta, eps=1e-5):
+def batchnorm_forward(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float = 1e-5
+                      ) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """Training-mode batch normalization over axis 0 with the biased batch variance.
 
     Parameters
@@ -39,7 +40,8 @@ def batchnorm_forward(x, gamma, beta, eps=1e-5):
     return gamma * x_hat + beta, (x_hat, gamma, inv_std)
 
 
-def batchnorm_forward_out(x, gamma, beta, eps=1e-5):
+def batchnorm_forward_out(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float = 1e-5
+                          ) -> np.ndarray:
     """The ``out`` of :func:`batchnorm_forward`, alone.
 
     The cache's contents are the student's choice, so the tests compare only ``out``:
@@ -49,7 +51,8 @@ def batchnorm_forward_out(x, gamma, beta, eps=1e-5):
     return batchnorm_forward(x, gamma, beta, eps=eps)[0]
 
 
-def batchnorm_backward(dout, cache):
+def batchnorm_backward(dout: np.ndarray, cache: tuple[np.ndarray, np.ndarray, np.ndarray]
+                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Gradients of :func:`batchnorm_forward` given its cache.
 
     With ``s = sqrt(var + eps)`` and ``g = dout * gamma`` (the gradient reaching x_hat),
@@ -80,7 +83,8 @@ def batchnorm_backward(dout, cache):
     return dx, dgamma, dbeta
 
 
-def batchnorm_inference(x, gamma, beta, running_mean, running_var, eps=1e-5):
+def batchnorm_inference(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, running_mean: np.ndarray,
+                        running_var: np.ndarray, eps: float = 1e-5) -> np.ndarray:
     """Inference-mode batch normalization with stored statistics.
 
     Parameters
@@ -98,7 +102,9 @@ def batchnorm_inference(x, gamma, beta, running_mean, running_var, eps=1e-5):
     return gamma * (x - running_mean) / np.sqrt(running_var + eps) + beta
 
 
-def update_running_stats(running_mean, running_var, x, momentum=0.9):
+def update_running_stats(running_mean: np.ndarray, running_var: np.ndarray, x: np.ndarray,
+                         momentum: float = 0.9
+                         ) -> tuple[np.ndarray, np.ndarray]:
     """One step of the exponential moving averages of the batch statistics.
 
     Parameters

@@ -4,7 +4,7 @@ import numpy as np
 __all__ = ["xavier_init", "he_init"]
 
 
-def xavier_init(fan_in, fan_out, rng):
+def xavier_init(fan_in: int, fan_out: int, rng: np.random.Generator) -> np.ndarray:
     """Glorot (Xavier) normal: N(0, 2 / (fan_in + fan_out)), shape (fan_in, fan_out).
 
     fan_in, fan_out: the layer's numbers of inputs and outputs; rng: a numpy Generator.
@@ -15,7 +15,7 @@ def xavier_init(fan_in, fan_out, rng):
     return rng.normal(0.0, np.sqrt(2.0 / (fan_in + fan_out)), size=(fan_in, fan_out))
 
 
-def he_init(fan_in, fan_out, rng):
+def he_init(fan_in: int, fan_out: int, rng: np.random.Generator) -> np.ndarray:
     """He (Kaiming) normal: N(0, 2 / fan_in), shape (fan_in, fan_out).
 
     fan_in, fan_out: the layer's numbers of inputs and outputs; rng: a numpy Generator.

@@ -1,12 +1,19 @@
 """Lesson 04 widget: an activation and a depth; its shape, its derivative and the
 gradient that reaches each layer."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import ipywidgets as widgets
 
 from . import explorer
 from ..plots.activations import activation_and_depth, available
 
+if TYPE_CHECKING:
+    from ..plots import Functions
 
-def depth_explorer(functions, activation="sigmoid", depth=10):
+
+def depth_explorer(functions: Functions, activation: str = "sigmoid", depth: int = 10) -> widgets.Box:
     """A choice of activation and a depth slider, over
     :func:`helpers.plots.activations.activation_and_depth`.
 
