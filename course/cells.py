@@ -69,6 +69,25 @@ def answers(nb: NotebookNode) -> dict[str, str]:
     return {grade_id(cell): cell.source for cell in nb.cells if is_function(cell)}
 
 
+#: nbgrader's markers around the part of a test cell that the release leaves out.
+HIDDEN_TESTS = ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
+
+
+def hidden_lines(nb: NotebookNode) -> set[str]:
+    """The stripped lines that only hidden tests contain (a line that visible code
+    contains as well is no secret)."""
+    hidden, visible = set(), set()
+    for cell in nb.cells:
+        inside = False
+        for line in cell.source.splitlines():
+            text = line.strip()
+            if text.startswith(HIDDEN_TESTS):
+                inside = text.startswith(HIDDEN_TESTS[0])
+            elif text:
+                (hidden if inside else visible).add(text)
+    return hidden - visible
+
+
 def find(nb: NotebookNode, wanted: str) -> NotebookNode:
     """The cell whose grade_id is ``wanted``."""
     found = next((cell for cell in nb.cells if grade_id(cell) == wanted), None)

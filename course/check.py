@@ -31,7 +31,6 @@ from . import cells
 from .cells import tested_function
 from .submissions import fill, solutions
 
-HIDDEN = ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
 
 
 @dataclass
@@ -201,21 +200,12 @@ def demo_autograde(lesson, source_nb, release_nb, points):
 
 def hidden_leaks(source_nb, release_path):
     """Lines that only hidden tests contain, found in the release notebook."""
-    hidden, visible = set(), set()
-    for cell in source_nb.cells:
-        inside = False
-        for line in cell.source.splitlines():
-            text = line.strip()
-            if text in HIDDEN:
-                inside = text == HIDDEN[0]
-                continue
-            (hidden if inside else visible).add(text)
-    secret = {line for line in hidden - visible if line}
+    secret = cells.hidden_lines(source_nb)
     released = _read(release_path)
     problems = []
     for cell in released.cells:
         for line in cell.source.splitlines():
-            if line.strip() in secret or any(marker in line for marker in HIDDEN):
+            if line.strip() in secret or any(marker in line for marker in cells.HIDDEN_TESTS):
                 problems.append(f"release has hidden-test line: {line.strip()[:60]}")
     return problems
 

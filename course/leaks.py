@@ -39,7 +39,6 @@ from . import lessons as course_lessons
 MIN_LENGTH = 25  # shorter lines ("return x @ W + b") are what any student might write
 ENCODED_MIN = 200  # characters of a base64 or hex token worth decoding
 DECODED_LIMIT = 20 * 2 ** 20  # bytes one decompressed token may grow to
-HIDDEN = ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
 SOLUTION = ("### BEGIN SOLUTION", "### END SOLUTION")
 DOCSTRING_QUOTES = ('"""', "'''", 'r"""', "r'''")
 # A line that says nothing: a few names with attribute access, indexing and commas.
@@ -65,26 +64,13 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
-def hidden_lines(source_nb) -> set:
-    """Lines that only hidden tests contain (a line also in visible code is no secret)."""
-    hidden, visible = set(), set()
-    for cell in source_nb.cells:
-        lines = cell.source.splitlines()
-        inside = set(_between(lines, HIDDEN))
-        for index, line in enumerate(lines):
-            text = line.strip()
-            if text and not text.startswith(HIDDEN):
-                (hidden if index in inside else visible).add(text)
-    return hidden - visible
-
-
 def secrets_of(lesson, root, source) -> Secrets:
     """The hidden-test and solution lines ``lesson``'s feedback pages must not show, minus
     what every student of the lesson already has (release notebook, bundled helpers).
     ``source``: the lesson's notebook from ``root/source/``, the one graded."""
     order = [each.name for each in course_lessons.all_lessons()]
     index = order.index(lesson.name)
-    hidden = hidden_lines(source)
+    hidden = cells.hidden_lines(source)
     distinctive = {normalise(line): HIDDEN_LINE for line in hidden if _distinctive(line)}
     for name in order[index:]:
         nb = source if name == lesson.name else _source_of(root, name)
@@ -184,7 +170,7 @@ def _release_text(nb):
     kept = []
     for cell in nb.cells:
         lines = cell.source.splitlines()
-        removed = set(_between(lines, SOLUTION)) | set(_between(lines, HIDDEN))
+        removed = set(_between(lines, SOLUTION)) | set(_between(lines, cells.HIDDEN_TESTS))
         kept += [line for index, line in enumerate(lines) if index not in removed]
     return "\n".join(kept)
 

@@ -23,7 +23,8 @@ import pytest
 from course import ROOT, cells, lessons
 from course.feedback import page_lines
 from course.grade import grade
-from course.leaks import hidden_lines, leak, secrets_of
+from course.cells import hidden_lines
+from course.leaks import leak, secrets_of
 from course.nbgrader_run import environment, nbgrader, new_course
 from course.submissions import fill, solutions
 

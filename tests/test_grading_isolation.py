@@ -48,7 +48,7 @@ LINGER = ("import ctypes, time\nctypes.CDLL(None).prctl(15, b'course-attack', 0,
 
 def a_hidden_test_line():
     """A distinctive hidden-test line of lesson 01 (as a student who got hold of one)."""
-    from course.leaks import hidden_lines
+    from course.cells import hidden_lines
     return max(hidden_lines(SOURCE), key=len)
 
 

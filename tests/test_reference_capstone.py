@@ -384,7 +384,10 @@ def test_checks_leave_the_global_random_states_as_they_were():
 
 
 def test_a_slow_training_run_is_stopped_at_its_cpu_budget(monkeypatch):
+    # the wall-clock limit far away (100 s), so that on a busy machine, where 0.01 s of CPU
+    # can take much longer than HANG_FACTOR x 0.01 s, the CPU limit still stops it first
     monkeypatch.setattr(check_capstone, "TRAINING_SECONDS", 1e-2)
+    monkeypatch.setattr(check_capstone, "HANG_FACTOR", 1e4)
     assert "The training run was stopped after 0.01 s of CPU time" in failure(train_classifier)
 
 

@@ -26,6 +26,8 @@ import struct
 import sys
 import time
 
+from helpers.proxy import mark
+
 from . import host as hosts
 from . import inside, wire
 from .inside import Callback, _builtin_exception
@@ -359,8 +361,4 @@ def exception_from(error):
     kind = _builtin_exception(error["type"]) or type(str(error["type"]), (Exception,), {})
     if not issubclass(kind, Exception):  # SystemExit, KeyboardInterrupt, ...
         kind = type(str(error["type"]), (Exception,), {})
-    exception = kind(error["message"])
-    exception.student_where = error.get("where", "")
-    if error.get("when") == "defining":
-        exception.student_when = "defining"
-    return exception
+    return mark(kind(error["message"]), str(error.get("where", "")), error.get("when") == "defining")

@@ -21,6 +21,7 @@ from traitlets import Float, Integer
 
 from helpers.check import Outcome
 from helpers.contracts import CONTRACTS
+from helpers.proxy import mark
 
 from .. import cells
 from . import wire
@@ -205,8 +206,7 @@ class Remote:
         except SandboxFailure as failure:
             kind = type("TimeoutError" if "did not finish" in str(failure) else "ProcessDied",
                         (Exception,), {})
-            error = kind(f"your {self.__name__} {failure}")
-            error.student_where = ""
+            error = mark(kind(f"your {self.__name__} {failure}"))
             return Outcome(error=error, args=tuple(args))
         error = reply.get("error")
         return Outcome(
