@@ -20,6 +20,7 @@ import numpy as np
 from . import catalogue
 from .calling import Outcome, run  # noqa: F401 (Outcome and run are part of this interface)
 from .contracts import contract
+from .proxy import Described, reported
 
 
 def check_example(name, fn, args, expected, kwargs=None):
@@ -43,12 +44,12 @@ def _check(name, fn, args, kwargs, expected):
     __tracebackhide__ = True
     spec = contract(name)
     counting = spec.batch_axes is not None
-    with _references_for(fn, spec.uses):
+    with references_for(fn, spec.uses):
         got = run(fn, args, kwargs, spec.args, count_lines=counting)
     problems = []
     loops = False
     if got.error is not None:
-        problems.append(_describe_error(got.error))
+        problems.append(describe_error(got.error))
     else:
         value_problem = _compare_returns(expected, got.value, spec)
         if value_problem:
@@ -112,12 +113,12 @@ def _loop_problem(fn, args, kwargs, spec, got):
     repeated = _repeated(args, kwargs, spec)
     if repeated is None:
         return None
-    with _references_for(fn, spec.uses):
+    with references_for(fn, spec.uses):
         bigger = run(fn, *repeated, spec.args, count_lines=True)
     axes = ", ".join(f"{n} along axis {'/'.join(map(str, a))}" for n, a in spec.batch_axes.items())
     if bigger.error is not None:
         return (f"On the same input repeated {REPEATS} times ({axes}) it failed: "
-                f"{_describe_error(bigger.error)} A vectorised function handles any batch size.")
+                f"{describe_error(bigger.error)} A vectorised function handles any batch size.")
     if got.lines is None or bigger.lines is None:
         return ("It switched off Python's tracing (sys.settrace), which this check uses to see "
                 "that the function has no Python loop over samples: remove that call.")
@@ -157,7 +158,7 @@ def _repeated(args, kwargs, spec):
 
 
 @contextlib.contextmanager
-def _references_for(fn, names):
+def references_for(fn, names):
     """Point the names ``fn`` looks up for the other graded functions it calls at their
     references for the duration of a check (when the references are available)."""
     namespace = getattr(fn, "__globals__", None)
@@ -190,20 +191,31 @@ def diagnose(name, args, kwargs, got, submission=None, loops=False):
     ``submission`` is given. And when the submission ``loops`` (see :func:`_loop_problem`),
     only a mistake that loops too is named."""
     spec = contract(name)
+
+    def alike(mistake):
+        theirs = run(mistake, args, kwargs, spec.args, count_lines=loops)
+        return (same_behaviour(theirs, got, spec)
+                and (not loops or bool(_loop_problem(mistake, args, kwargs, spec, theirs)))
+                and (submission is None or _alike_elsewhere(submission, mistake, args, kwargs, spec)))
+    return first_mistake_like(name, alike)
+
+
+def first_mistake_like(name, alike):
+    """The description of the first catalogued mistake of ``name`` for which
+    ``alike(implementation)`` is true; None when there is none, or no catalogue (a
+    student's bundle has none). A mistake that cannot even be tried names nothing. The
+    topic checkers (:mod:`helpers.check_initialization`, :mod:`helpers.check_capstone`)
+    diagnose with it too, each with its own idea of behaving alike."""
     try:
         mistakes = catalogue.entries(name, kind="mistake")
-    except Exception:  # the catalogue is optional (students may not have it)
+    except Exception:  # the catalogue is optional
         return None
     for entry in mistakes:
-        theirs = run(entry.implementation, args, kwargs, spec.args, count_lines=loops)
-        if not _same_behaviour(theirs, got, spec):
+        try:
+            if alike(entry.implementation):
+                return entry.description
+        except Exception:
             continue
-        if loops and not _loop_problem(entry.implementation, args, kwargs, spec, theirs):
-            continue
-        if submission is not None and not _alike_elsewhere(submission, entry.implementation,
-                                                           args, kwargs, spec):
-            continue
-        return entry.description
     return None
 
 
@@ -218,9 +230,9 @@ def _alike_elsewhere(submission, mistake, args, kwargs, spec):
         varied = _variant(args, kwargs, seed)
         if varied is None:
             return True
-        with _references_for(submission, spec.uses):
+        with references_for(submission, spec.uses):
             mine = run(submission, *varied, spec.args)
-        if not _same_behaviour(run(mistake, *varied, spec.args), mine, spec):
+        if not same_behaviour(run(mistake, *varied, spec.args), mine, spec):
             return False
     return True
 
@@ -252,7 +264,10 @@ def _variant(args, kwargs, seed):
     return varied if changed else None
 
 
-def _same_behaviour(a, b, spec):
+def same_behaviour(a, b, spec):
+    """Whether two Outcomes of calls on the same input are alike: the same warnings and
+    changed inputs, the same exception with the same message or values equal under the
+    contract's tolerances, and the same results of the contract's property checks."""
     if a.float_warnings != b.float_warnings or a.mutated != b.mutated:
         return False
     if (a.error is None) != (b.error is None):
@@ -285,7 +300,7 @@ def _compare_returns(expected, got, spec):
         return _mismatch(expected, got, names[0], spec)
     if not isinstance(got, (tuple, list)) or len(got) != len(names):
         return (f"It should return {len(names)} values ({', '.join(names)}) as a tuple, "
-                f"but it returned {_kind(got)}.")
+                f"but it returned {kind_of(got)}.")
     for exp, value, label in zip(expected, got, names):
         problem = _mismatch(exp, value, label, spec)
         if problem:
@@ -298,7 +313,7 @@ def _mismatch(expected, got, label, spec):
         return _array_mismatch(expected, got, label, spec)
     if isinstance(expected, (list, tuple)):
         if not isinstance(got, (list, tuple)) or len(got) != len(expected):
-            return f"{label} should be a list of {len(expected)} arrays, got {_kind(got)}."
+            return f"{label} should be a list of {len(expected)} arrays, got {kind_of(got)}."
         for i, (exp, value) in enumerate(zip(expected, got)):
             problem = _mismatch(exp, value, f"{label}[{i}]", spec)
             if problem:
@@ -307,14 +322,14 @@ def _mismatch(expected, got, label, spec):
     if isinstance(expected, numbers.Real):
         scalar = isinstance(got, numbers.Real) and not isinstance(got, bool)
         if not scalar and not (isinstance(got, np.ndarray) and got.shape == ()):
-            return f"{label} should be a float, got {_kind(got)}."
+            return f"{label} should be a float, got {kind_of(got)}."
         return _array_mismatch(np.asarray(float(expected)), np.asarray(float(got)), label, spec)
     raise TypeError(f"cannot compare with an expected {type(expected).__name__}")
 
 
 def _array_mismatch(expected, got, label, spec):
     if type(got) is not np.ndarray:
-        return f"{label} should be an ndarray of shape {expected.shape}, got {_kind(got)}."
+        return f"{label} should be an ndarray of shape {expected.shape}, got {kind_of(got)}."
     if got.shape != expected.shape:
         hint = " (the transposed shape)" if got.shape == expected.shape[::-1] else ""
         return f"{label} should have shape {expected.shape}, but it has shape {got.shape}{hint}."
@@ -349,14 +364,16 @@ def _array_mismatch(expected, got, label, spec):
     )
 
 
-def _describe_error(error):
-    if getattr(error, "student_when", "") == "defining":
+def describe_error(error):
+    """One sentence on an exception the student's code raised, and where in their code."""
+    report = reported(error)  # by the grading sandbox, or None
+    if report is not None and report.defining:
         return (f"Your answer cell raised {type(error).__name__} when it ran: {error}"
-                f"{' (at ' + error.student_where + ')' if error.student_where else ''}.")
+                f"{' (at ' + report.where + ')' if report.where else ''}.")
     said = f": {error}" if str(error) else ""
-    if hasattr(error, "student_where"):  # reported by the grading sandbox
+    if report is not None:
         return f"It raised {type(error).__name__}{said}" + \
-            (f" at {error.student_where}." if error.student_where else ".")
+            (f" at {report.where}." if report.where else ".")
     where = ""
     frames = [f for f in traceback.extract_tb(error.__traceback__) if not _is_library(f.filename)]
     if frames:  # the innermost frame of the student's own code
@@ -380,10 +397,10 @@ def _show(value):
     return repr(value)
 
 
-def _kind(value):
-    described = getattr(type(value), "course_kind", None)
-    if described is not None:  # a value the grading sandbox would not pass on
-        return described(value)
+def kind_of(value):
+    """What ``value`` is, for a message: "an ndarray of shape (2, 3)", "a list of length 4"."""
+    if isinstance(value, Described):  # a value the grading sandbox would not pass on
+        return value.course_kind()
     if isinstance(value, np.ndarray):
         return f"an ndarray of shape {value.shape}" if type(value) is np.ndarray \
             else f"a {type(value).__name__} (an ndarray subclass)"

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .proxy import proxy
+
 
 @dataclass
 class Outcome:
@@ -35,9 +37,9 @@ def run(fn, args, kwargs, arg_names, count_lines=False):
     While grading, ``fn`` may be a proxy for the student's function running in a sandbox
     process (course.grading); the proxy does this same work there.
     """
-    remote = getattr(type(fn), "course_remote", None)
+    remote = proxy(fn)
     if remote is not None:
-        return remote(fn, args, kwargs, arg_names, count_lines)
+        return remote.course_remote(args, kwargs, arg_names, count_lines)
     received = copy.deepcopy((tuple(args), dict(kwargs)))
     pristine = copy.deepcopy(received)
     outcome = Outcome()

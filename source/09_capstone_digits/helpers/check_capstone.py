@@ -63,12 +63,12 @@ import time
 
 import numpy as np
 
-from . import catalogue
 from .calling import Outcome
-from .check import CheckFailed, _describe_error, _kind, _references_for, run
+from .check import CheckFailed, describe_error, first_mistake_like, kind_of, references_for, run
 from .contracts import contract
 from .contracts.capstone import TRAINING_SECONDS
 from .digits import N_CLASSES, load_split
+from .proxy import proxy
 
 #: The accuracy a model must reach on the held-out digits.
 MIN_ACCURACY = 0.95
@@ -134,8 +134,8 @@ def check_classifier(name, fn, seed=0, split="validation", min_accuracy=MIN_ACCU
             _note_course_calls(training)
             return
 
-        def behaviour(entry):
-            theirs = _train(entry.implementation, seed, spec, GLOBAL_SEEDS[0], count=False)
+        def behaviour(mistake):
+            theirs = _train(mistake, seed, spec, GLOBAL_SEEDS[0], count=False)
             return _problems(theirs, split, min_accuracy, reader)[1], theirs.outcome.value
 
         known = _diagnose(name, symptom, training.outcome.value, behaviour)
@@ -153,9 +153,9 @@ def check_reproducible(name, fn, seed=1):
         if not problems:
             return
 
-        def behaviour(entry):
+        def behaviour(mistake):
             _, theirs, their_first = _reproducibility(
-                entry.implementation, seed, spec, count=False,
+                mistake, seed, spec, count=False,
                 first_only=symptom not in ("irreproducible", "ignores-rng"))
             return theirs, their_first.outcome.value
 
@@ -171,8 +171,8 @@ def _train(fn, seed, spec, global_seed, count=True):
     np.random.seed(global_seed)
     random.seed(global_seed)
     calls = {}
-    remote = getattr(type(fn), "course_remote", None) is not None
-    with _references_for(fn, spec.uses), (_counting_course_calls(fn, calls, spec.uses) if count
+    remote = proxy(fn) is not None
+    with references_for(fn, spec.uses), (_counting_course_calls(fn, calls, spec.uses) if count
                                           else contextlib.nullcontext()):
         start = time.process_time()
         try:
@@ -263,7 +263,7 @@ def _run_problems(training):
     if isinstance(outcome.error, TrainingStopped):
         return [_stopped_message(outcome.error)], "slow"
     if outcome.error is not None:
-        return [_describe_error(outcome.error) + _error_hint(outcome.error)], \
+        return [describe_error(outcome.error) + _error_hint(outcome.error)], \
             f"error:{type(outcome.error).__name__}"
     problems, symptom = [], None
     seconds = training.seconds or 0.0
@@ -376,21 +376,21 @@ def _form_problem(model):
     form = ('a dict {"weights": [W1, ..., WL], "biases": [b1, ..., bL]} of plain ndarrays, '
             "lists and numbers")
     if not isinstance(model, dict):
-        return "not-dict", f"model should be {form}, but it is {_kind(model)}."
+        return "not-dict", f"model should be {form}, but it is {kind_of(model)}."
     if "weights" not in model or "biases" not in model:
         keys = ", ".join(repr(k) for k in model) or "none"
         return "keys", f'model should have the keys "weights" and "biases" (it has {keys}): {form}.'
     weights, biases = model["weights"], model["biases"]
     for label, value in (("weights", weights), ("biases", biases)):
         if not isinstance(value, (list, tuple)) or not value:
-            return "lists", f'model["{label}"] should be a non-empty list of arrays, got {_kind(value)}.'
+            return "lists", f'model["{label}"] should be a non-empty list of arrays, got {kind_of(value)}.'
     if len(weights) != len(biases):
         return "lengths", (f'model["weights"] has {len(weights)} arrays and model["biases"] '
                            f"{len(biases)}: one of each per layer.")
     for label, arrays, ndim in (("weights", weights, 2), ("biases", biases, 1)):
         for i, a in enumerate(arrays):
             if type(a) is not np.ndarray or a.dtype.kind != "f":
-                return "arrays", f'model["{label}"][{i}] should be an ndarray of floats, got {_kind(a)}' \
+                return "arrays", f'model["{label}"][{i}] should be an ndarray of floats, got {kind_of(a)}' \
                     + (f" of {a.dtype}" if isinstance(a, np.ndarray) else "") + "."
             if a.ndim != ndim:
                 hint = " (keep a bias as a vector of shape (M,), not (1, M))" if ndim == 1 else ""
@@ -435,7 +435,7 @@ def _optional_parts_problem(model):
             a = model[key]
             if type(a) is not np.ndarray or a.dtype.kind != "f" or a.shape != (PIXELS,):
                 return "shapes", (f'model["{key}"] should be an ndarray of {PIXELS} floats, one per '
-                                  f"pixel, got {_kind(a)}" + (f" of shape {a.shape}" if isinstance(
+                                  f"pixel, got {kind_of(a)}" + (f" of shape {a.shape}" if isinstance(
                                       a, np.ndarray) else "") + ".")
         if not np.all(model["std"] > 0):
             return "std", ('model["std"] holds zeros (or negative values): a pixel that is 0 in '
@@ -447,11 +447,11 @@ def _optional_parts_problem(model):
             arrays = model[key]
             if not isinstance(arrays, (list, tuple)) or len(arrays) != len(hidden):
                 return "shapes", (f'model["{key}"] should be a list of {len(hidden)} arrays, one per '
-                                  f"hidden layer, got {_kind(arrays)}.")
+                                  f"hidden layer, got {kind_of(arrays)}.")
             for i, (a, size) in enumerate(zip(arrays, hidden)):
                 if type(a) is not np.ndarray or a.dtype.kind != "f" or a.shape != (size,):
                     return "shapes", (f'model["{key}"][{i}] should be an ndarray of {size} floats, '
-                                      f"one per unit of hidden layer {i + 1}, got {_kind(a)}"
+                                      f"one per unit of hidden layer {i + 1}, got {kind_of(a)}"
                                       + (f" of shape {a.shape}" if isinstance(a, np.ndarray) else "")
                                       + ".")
         if any(np.any(v < 0) for v in model["running_var"]):
@@ -507,7 +507,7 @@ def _error_hint(error):
 def _diagnose(name, symptom, model, behaviour):
     """The description of the first catalogued mistake that fails the same way.
 
-    ``behaviour(entry)`` gives (symptom, model) for a catalogued mistake run on the same
+    ``behaviour(mistake)`` gives (symptom, model) for a catalogued mistake run on the same
     input. A symptom that points at one cause (an exception, a problem with the model's
     form, a modified input, hidden units that are copies, a result that ignores or escapes
     rng) is enough; one with many possible causes (NaN, a poor accuracy) needs the same
@@ -515,19 +515,12 @@ def _diagnose(name, symptom, model, behaviour):
     """
     if symptom is None or symptom == "slow":
         return None
-    try:
-        mistakes = catalogue.entries(name, kind="mistake")
-    except Exception:  # the catalogue is optional (students may not have it)
-        return None
     specific = symptom.startswith(SPECIFIC)
-    for entry in mistakes:
-        try:
-            theirs, their_model = behaviour(entry)
-            if theirs == symptom and (specific or _same_model(model, their_model)):
-                return entry.description
-        except Exception:  # an entry that cannot run here names nothing
-            continue
-    return None
+
+    def alike(mistake):
+        theirs, their_model = behaviour(mistake)
+        return theirs == symptom and (specific or _same_model(model, their_model))
+    return first_mistake_like(name, alike)
 
 
 def _message(name, spec, problems, training, seed, known):
@@ -576,7 +569,7 @@ class _Reader:
         if got.error is not None:
             problem = f"it raised {type(got.error).__name__}: {got.error}"
         elif not isinstance(labels, np.ndarray) or labels.shape != y.shape:
-            problem = f"it returned {_kind(labels)}, not one class per digit, shape {y.shape}"
+            problem = f"it returned {kind_of(labels)}, not one class per digit, shape {y.shape}"
         else:
             return None, float(np.mean(labels == y))
         raise CheckFailed(f"train_classifier's model could not be read by your predict: {problem}. "
@@ -626,7 +619,7 @@ def _counting_course_calls(fn, calls, uses=()):
     from . import reference
     originals = {n: getattr(reference, n) for n in reference.__all__}
     by_identity = {id(f): n for n, f in originals.items()}
-    for name in uses:  # with _references_for around this, these are the references already
+    for name in uses:  # with references_for around this, these are the references already
         if callable(namespace.get(name)):
             by_identity.setdefault(id(namespace[name]), name)
 

@@ -31,8 +31,7 @@ import random
 
 import numpy as np
 
-from . import catalogue
-from .check import CheckFailed, _describe_error, _kind, _same_behaviour, run
+from .check import CheckFailed, describe_error, first_mistake_like, kind_of, run, same_behaviour
 from .contracts import contract
 
 # How far, in standard errors, a sample statistic may stray before the check fails. For a
@@ -101,10 +100,10 @@ def _problems(fn, fan_in, fan_out, std, seed, spec):
     shape = (fan_in, fan_out)
     first, touched = _call(fn, (fan_in, fan_out, np.random.default_rng(seed)), GLOBAL_SEEDS[0], spec)
     if first.error is not None:
-        return [_describe_error(first.error)], first
+        return [describe_error(first.error)], first
     w = first.value
     if type(w) is not np.ndarray:
-        return [f"{label} should be an ndarray of shape {shape}, got {_kind(w)}."], first
+        return [f"{label} should be an ndarray of shape {shape}, got {kind_of(w)}."], first
     if w.shape != shape:
         hint = " (the transposed shape)" if w.shape == shape[::-1] else ""
         return [f"{label} should have shape (fan_in, fan_out) = {shape}, but it has shape "
@@ -200,15 +199,8 @@ def _diagnose(name, args, got, spec):
     states seeded as for the student's first call, so that a mistake that draws from them
     (np.random.randn) is recognised as well as one that draws from the copy of ``rng``.
     """
-    try:
-        mistakes = catalogue.entries(name, kind="mistake")
-    except Exception:  # the catalogue is optional (students may not have it)
-        return None
-    for entry in mistakes:
-        theirs, _ = _call(entry.implementation, args, GLOBAL_SEEDS[0], spec)
-        if _same_behaviour(theirs, got, spec):
-            return entry.description
-    return None
+    return first_mistake_like(
+        name, lambda mistake: same_behaviour(_call(mistake, args, GLOBAL_SEEDS[0], spec)[0], got, spec))
 
 
 def _same_state(a, b):
