@@ -29,6 +29,9 @@ Conventions that hold for every function below (each is tested, not only stated)
 - Graded functions are vectorised NumPy: where a function says "vectorised", the tests
   run it again on its input repeated along the axes named, and it must run no more lines
   of its own code than before (a Python loop over samples runs more).
+- A `cache` is the student's own choice: `batchnorm_backward` is tested on the cache of
+  the student's `batchnorm_forward`, and on the course's (the layout shown below is the
+  course's reference, one choice among several).
 - Each graded function is alone in the answer cell whose nbgrader `grade_id` is its
   name; its test cells' `grade_id`s begin with `test_<name>`.
 """
@@ -60,7 +63,7 @@ def _points(nb, function: str) -> float:
 def _function(nb, name: str) -> str:
     fn, contract = getattr(reference, name), CONTRACTS[name]
     tests = cells.tests_of(nb, name)
-    lines = [f"### `{name}{inspect.signature(fn)}`\n",
+    lines = [f"### `{name}{_plain_signature(fn)}`\n",
              f"Returns {_names(contract.returns)}. {_points(nb, name):g} points in "
              f"{len(tests)} test cells ({', '.join(f'`{cells.grade_id(c)}`' for c in tests)}).\n"]
     rules = [f"compared with `rtol={contract.rtol:.3g}`, `atol={contract.atol:.3g}`"]
@@ -86,3 +89,11 @@ def _function(nb, name: str) -> str:
 
 def _names(names: tuple) -> str:
     return f"`{names[0]}`" if len(names) == 1 else "`(" + ", ".join(names) + ")`"
+
+
+def _plain_signature(fn) -> str:
+    """``(x, W, b, lr=0.01)``: names and defaults; the types are in the docstring below."""
+    signature = inspect.signature(fn)
+    return str(signature.replace(
+        parameters=[p.replace(annotation=inspect.Parameter.empty) for p in signature.parameters.values()],
+        return_annotation=inspect.Signature.empty))
