@@ -29,9 +29,10 @@ Conventions that hold for every function below (each is tested, not only stated)
 - Graded functions are vectorised NumPy: where a function says "vectorised", the tests
   run it again on its input repeated along the axes named, and it must run no more lines
   of its own code than before (a Python loop over samples runs more).
-- A `cache` is the student's own choice: `batchnorm_backward` is tested on the cache of
-  the student's `batchnorm_forward`, and on the course's (the layout shown below is the
-  course's reference, one choice among several).
+- What a `cache` holds is the student's choice, and no test compares it:
+  `batchnorm_backward` is tested on the cache of the student's own `batchnorm_forward`
+  (while grading, on the course's forward pass where the student's is wrong on a test's
+  input). The cache types shown below are the course's reference's, one choice of many.
 - Each graded function is alone in the answer cell whose nbgrader `grade_id` is its
   name; its test cells' `grade_id`s begin with `test_<name>`.
 """
