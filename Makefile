@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 # nbgrader's gradebook runs `alembic` from PATH: the venv's bin/ goes first.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: setup sandbox lab test test-fast e2e check build clean
+.PHONY: setup sandbox lab lint test test-fast e2e check build clean
 
 setup: $(VENV)/.installed
 
@@ -32,8 +32,14 @@ sandbox:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap; \
 	  else echo "bubblewrap is missing (grading needs it): sudo apt-get install bubblewrap"; fi; }
 
+# The linter (ruff) and the type checker (mypy: helpers/ and course/grading/), as
+# configured in pyproject.toml. Part of test and test-fast.
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
 # The whole suite, then the course check; prints the 25 slowest tests and the total time.
-test: setup sandbox
+test: setup sandbox lint
 	@start=$$(date +%s); \
 	$(BIN)/python -m pytest --durations=25 && $(BIN)/python -m course check; \
 	status=$$?; echo "make test: $$(( $$(date +%s) - start )) s in all (pytest and course check), load $$(cut -d' ' -f1-3 /proc/loadavg)"; \
@@ -41,7 +47,7 @@ test: setup sandbox
 
 # The inner loop: every test but the slow kinds (real nbgrader, sandboxes, bundles,
 # PostgreSQL, JupyterHub, the browser; see tests/conftest.py). Minutes, not half an hour.
-test-fast: setup
+test-fast: setup lint
 	@start=$$(date +%s); \
 	$(BIN)/python -m pytest -m "not slow"; \
 	status=$$?; echo "make test-fast: $$(( $$(date +%s) - start )) s"; exit $$status

@@ -72,7 +72,6 @@ def scores(root, lesson):
 
 def sandbox_costs(lesson, starts=3, answers=20):
     """Median seconds to start a sandbox, and to reset it and run an answer cell in it."""
-    import socket
     import statistics
 
     from course.grading.host import Host

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import nbformat
 
-from . import ROOT
+from . import ROOT, contracts_page
 from .bundle import write_helpers
 from .lessons import read
 from .nbgrader_run import nbgrader, new_course
@@ -27,8 +27,8 @@ def build_into(lessons, root):
 
 
 def build(lessons):
-    """Rebuild the committed ``source/`` and ``release/`` of ``lessons`` in this repository.
-    The build runs in a scratch course, so no gradebook is left behind."""
+    """Rebuild the committed ``source/`` and ``release/`` of ``lessons`` in this repository,
+    and CONTRACTS.md. The build runs in a scratch course, so no gradebook is left behind."""
     with tempfile.TemporaryDirectory(prefix="course-build-") as scratch:
         built = build_into(lessons, scratch)
         for lesson in lessons:
@@ -37,3 +37,4 @@ def build(lessons):
                 shutil.rmtree(target, ignore_errors=True)
                 shutil.copytree(Path(built) / tree / lesson.name, target)
                 print(f"wrote {target.relative_to(ROOT)}/")
+    print(f"wrote {contracts_page.write().relative_to(ROOT)}")

@@ -115,7 +115,7 @@ def _differences(built, committed):
         return [f"{_rel(committed)}/ is missing: run python -m course build"]
     ours = sorted(p.relative_to(built) for p in built.rglob("*") if p.is_file())
     theirs = sorted(p.relative_to(committed) for p in committed.rglob("*") if p.is_file())
-    problems = [f"{_rel(committed / p)} should not be there (only notebooks built from the lesson)"
+    problems = [f"{_rel(committed / p)} should not be there (not built from the lesson: run python -m course build)"
                 for p in theirs if p not in ours]
     problems += [f"{_rel(committed / p)} is missing: run python -m course build" for p in ours if p not in theirs]
     problems += [f"{_rel(committed / p)} is stale: run python -m course build"

@@ -65,17 +65,11 @@ def course_settings(root):
 def gradebook_url(root, db_url=None):
     """The gradebook to use: --db, else nbgrader_config.py's db_url, else root/gradebook.db."""
     _, configured = course_settings(root)
-    return with_driver(db_url or configured or f"sqlite:///{Path(root).resolve() / 'gradebook.db'}")
-
-
-def with_driver(db_url):
-    """``postgresql://`` with the driver the course installs (psycopg2-binary): SQLAlchemy
-    2.1 would otherwise look for psycopg 3."""
-    if db_url.startswith(("postgresql://", "postgres://")):
-        import importlib.util
-        if importlib.util.find_spec("psycopg") is None and importlib.util.find_spec("psycopg2"):
-            return "postgresql+psycopg2://" + db_url.split("://", 1)[1]
-    return db_url
+    url = db_url or configured or f"sqlite:///{Path(root).resolve() / 'gradebook.db'}"
+    if url.startswith("postgres://"):  # Heroku's spelling, which SQLAlchemy does not know
+        raise CourseError(f"the gradebook URL {shown(url)} starts with postgres://: write "
+                          "postgresql:// (SQLAlchemy and nbgrader know only that)")
+    return url
 
 
 def shown(db_url):
@@ -304,8 +298,9 @@ def prepare(root, lesson, student, staging):
     copy = Path(staging) / student / lesson.name
     copy.mkdir(parents=True)
     shutil.copyfile(notebook, copy / lesson.notebook_name)
-    if (folder / "timestamp.txt").is_file():
-        shutil.copyfile(folder / "timestamp.txt", copy / "timestamp.txt")
+    for name in ("timestamp.txt", "submission_secret.txt"):  # nbgrader's release_feedback needs the secret
+        if (folder / name).is_file() and not (folder / name).is_symlink():
+            shutil.copyfile(folder / name, copy / name)
     return problems, True
 
 
@@ -599,7 +594,7 @@ def _run_workers(root, lesson, db_url, ready, results, jobs, progress, sandbox=T
             worker.log.close()
     seconds = time.perf_counter() - start
     if progress:
-        print(f"\r\033[K" if show_bar else "", end="", file=sys.stderr)
+        print("\r\033[K" if show_bar else "", end="", file=sys.stderr)
         print(f"graded {len(ready)} notebooks in {seconds:.1f} s "
               f"({len(ready) / max(seconds, 1e-9):.2f} notebooks/s, {jobs} worker(s))", file=sys.stderr)
     for student in ready:

@@ -24,7 +24,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import types
 import zipfile
 from pathlib import Path
 

@@ -96,5 +96,6 @@ def test_build_is_reproducible(repo):
     source = json.loads((repo / "source" / LESSON / f"{LESSON}.ipynb").read_text())
     assert "jupytext" not in source["metadata"]
     assert all(not c.get("outputs") for c in source["cells"])
-    assert sorted(p.name for p in (repo / "source" / LESSON).iterdir()) == [f"{LESSON}.ipynb"]
+    # the notebook, and the lesson's student-safe helpers (which release/ and the exchange carry)
+    assert sorted(p.name for p in (repo / "source" / LESSON).iterdir()) == [f"{LESSON}.ipynb", "helpers"]
     assert not (repo / "gradebook.db").exists()

@@ -95,7 +95,6 @@ def test_sqlite_gradebook_in_a_missing_folder(root, command):
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_unreachable_postgresql(root, command):
-    pytest.importorskip("psycopg2")
     before = snapshot(root)
     line = one_line_error(*course(command, LESSON.name, "--course-dir", str(root), "--db",
                                   f"postgresql://grader:hunter2@127.0.0.1:{free_port()}/gradebook")[::2])

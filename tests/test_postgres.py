@@ -311,7 +311,7 @@ def test_formgrader_shows_the_graded_class(graded_class, tmp_path):
             assignments = get("/formgrader/api/assignments")
             submissions = get(f"/formgrader/api/submissions/{LESSON.name}")
         except urllib.error.HTTPError as error:
-            raise AssertionError(f"{error}: {(tmp_path / 'server.log').read_text()[-3000:]}")
+            raise AssertionError(f"{error}: {(tmp_path / 'server.log').read_text()[-3000:]}") from None
         [assignment] = [a for a in assignments if a["name"] == LESSON.name]
         assert assignment["num_submissions"] == len(DOCUMENTED_CLASS)
         shown = {s["student"]: (s["score"], s["max_score"]) for s in submissions if s["autograded"]}

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from gradcheck import max_rel_error, numeric_gradient
+from gradcheck import numeric_gradient
 from helpers.reference import (batchnorm_backward, batchnorm_forward, batchnorm_forward_out,
                                batchnorm_inference, update_running_stats)
 

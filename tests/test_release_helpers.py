@@ -142,11 +142,6 @@ def test_grading_leaves_submitted_byte_identical(graded):
     assert digest(root / "submitted") == before
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "plain nbgrader autograde copies a submission's files following its links (as the "
-    "grader's account) into autograded/, and the sandbox shows that folder to the student's "
-    "kernel: the kernel's folder should hold the notebook and source/'s files only "
-    "(course/grading/kernels.py, folder_archive)"))
 def test_plain_nbgrader_autograde_shows_no_linked_file_to_student_code(graded):
     """The README's alternative to course grade, on the same tampered submission."""
     root, _, _, before = graded

@@ -47,7 +47,7 @@ TMP_SIZE = 512 * 2 ** 20  # bytes of /tmp (the student's folder, the kernel's fi
 SHM_SIZE = 64 * 2 ** 20
 START_TIMEOUT = 120.0  # seconds for a new sandbox to import the kernel, NumPy, Matplotlib
 REPLY_TIMEOUT = 30.0  # seconds for the zygote to fork or reset
-MAX_FOLDER = 50 * 2 ** 20  # bytes of the student's notebook folder copied into a sandbox
+MAX_FOLDER = 50 * 2 ** 20  # bytes of notebooks copied into a kernel's sandbox
 #: The environment inside; nothing else of the grader's (a database password, say) enters.
 PASSED_ENV = ("LANG", "LC_ALL", "TZ", "PYTHONHASHSEED", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
               "MKL_NUM_THREADS", "NBGRADER_EXECUTION", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
@@ -237,17 +237,21 @@ class Host:
         return path.replace(str(self.sockets), KERNEL_SOCKETS, 1) if self.sandboxed else path
 
 
-def folder_archive(folder: Path):
-    """The student's notebook folder as an uncompressed tar in an anonymous file (its fd):
-    regular files and folders only, at most MAX_FOLDER bytes."""
+def folder_archive(folder: Path) -> int:
+    """The notebooks of the kernel's folder as an uncompressed tar in an anonymous file (its
+    fd): the folder's own regular ``.ipynb`` files, at most MAX_FOLDER bytes, and nothing
+    else. Whatever else a submission brought is left out: plain ``nbgrader autograde``
+    copies a submission's files into ``autograded/`` following its links, as the grader's
+    account, so a link there is a copy of any file the grader can read (the gradebook, the
+    source notebook). The lesson's helpers come from the sandbox's own view instead."""
     fd = os.memfd_create("student-folder")
     with open(fd, "wb", closefd=False) as out, tarfile.open(fileobj=out, mode="w:") as archive:
         total = 0
         top = Path(folder).resolve()
-        for path in sorted(Path(folder).rglob("*")) if Path(folder).is_dir() else ():
-            if path.is_symlink() or not (path.is_file() or path.is_dir()) or top not in path.resolve().parents:
+        for path in sorted(Path(folder).glob("*.ipynb")) if Path(folder).is_dir() else ():
+            if path.is_symlink() or not path.is_file() or path.resolve().parent != top:
                 continue
-            size = path.stat().st_size if path.is_file() else 0
+            size = path.stat().st_size
             if total + size > MAX_FOLDER:
                 continue
             total += size

@@ -24,7 +24,6 @@ from helpers.contracts import CONTRACTS
 from helpers.proxy import mark
 
 from .. import cells
-from . import wire
 from .host import host_for, release
 from .kernels import SandboxKernelManager
 from .sandbox import Sandbox, SandboxFailure, exception_from

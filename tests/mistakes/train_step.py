@@ -179,7 +179,7 @@ def one_vector(params, m, v, t, x, y, lr=0.01):
         grads[2 * layer + 1] = delta.sum(axis=0)
         if layer > 0:
             delta = (delta @ weights[layer].T) * (zs[layer - 1] > 0)
-    flat = lambda arrays: np.concatenate([a.ravel() for a in arrays])
+    flat = lambda arrays: np.concatenate([a.ravel() for a in arrays])  # noqa: E731 (as a student writes it)
     g, m_all, v_all = flat(grads), flat(m), flat(v)
     m_all = 0.9 * m_all + 0.1 * g
     v_all = 0.999 * v_all + 0.001 * g * g
