@@ -11,25 +11,31 @@ The function runs on copies of the inputs, with floating-point warnings recorded
 stderr captured, so that a right answer never writes to stderr (nbgrader would score
 the test cell zero) and never fails because of a warning it was allowed to raise.
 """
+from __future__ import annotations
+
 import contextlib
 import numbers
 import traceback
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
 
 import numpy as np
 
 from . import catalogue
 from .calling import Outcome, run  # noqa: F401 (Outcome and run are part of this interface)
-from .contracts import contract
+from .contracts import Contract, contract
 from .proxy import Described, reported
 
 
-def check_example(name, fn, args, expected, kwargs=None):
+def check_example(name: str, fn: Callable[..., Any], args: Sequence[Any], expected: Any,
+                  kwargs: dict[str, Any] | None = None) -> None:
     """Check ``fn(*args, **kwargs)`` against an ``expected`` value worked out by hand."""
     __tracebackhide__ = True  # IPython shows the message, not the harness's frames
     _check(name, fn, args, kwargs or {}, expected)
 
 
-def check_reference(name, fn, args, kwargs=None):
+def check_reference(name: str, fn: Callable[..., Any], args: Sequence[Any],
+                    kwargs: dict[str, Any] | None = None) -> None:
     """Check ``fn(*args, **kwargs)`` against the reference implementation of ``name``."""
     __tracebackhide__ = True
     from . import reference
@@ -40,7 +46,8 @@ def check_reference(name, fn, args, kwargs=None):
     _check(name, fn, args, kwargs, expected.value)
 
 
-def _check(name, fn, args, kwargs, expected):
+def _check(name: str, fn: Callable[..., Any], args: Sequence[Any], kwargs: dict[str, Any],
+           expected: Any) -> None:
     __tracebackhide__ = True
     spec = contract(name)
     counting = spec.batch_axes is not None
@@ -92,7 +99,7 @@ class CheckFailed(AssertionError):
 
     WIDTH = 80
 
-    def _render_traceback_(self):
+    def _render_traceback_(self) -> list[str]:
         import textwrap
         rendered = []
         for line in str(self).splitlines():
@@ -106,7 +113,8 @@ class CheckFailed(AssertionError):
 REPEATS = 3
 
 
-def _loop_problem(fn, args, kwargs, spec, got):
+def _loop_problem(fn: Callable[..., Any], args: Sequence[Any], kwargs: dict[str, Any],
+                  spec: Contract, got: Outcome) -> str | None:
     """What is wrong if ``fn`` loops in Python over samples or elements: run on its input
     repeated along the contract's batch axes, a vectorised function runs exactly as many
     lines of its own code as before, a loop more (a count, not a timing: load-proof)."""
@@ -115,7 +123,7 @@ def _loop_problem(fn, args, kwargs, spec, got):
         return None
     with references_for(fn, spec.uses):
         bigger = run(fn, *repeated, spec.args, count_lines=True)
-    axes = ", ".join(f"{n} along axis {'/'.join(map(str, a))}" for n, a in spec.batch_axes.items())
+    axes = ", ".join(f"{n} along axis {'/'.join(map(str, a))}" for n, a in (spec.batch_axes or {}).items())
     if bigger.error is not None:
         return (f"On the same input repeated {REPEATS} times ({axes}) it failed: "
                 f"{describe_error(bigger.error)} A vectorised function handles any batch size.")
@@ -130,14 +138,15 @@ def _loop_problem(fn, args, kwargs, spec, got):
     return None
 
 
-def _repeated(args, kwargs, spec):
+def _repeated(args: Sequence[Any], kwargs: dict[str, Any],
+              spec: Contract) -> tuple[tuple[Any, ...], dict[str, Any]] | None:
     """The inputs with each batch argument repeated REPEATS times along its batch axes,
     or None when there is nothing to repeat."""
     names = list(spec.args[:len(args)])
     values = dict(zip(names, args)) | dict(kwargs)
     changed = False
 
-    def repeat(value, axes):
+    def repeat(value: Any, axes: tuple[int, ...]) -> Any:
         nonlocal changed
         if isinstance(value, list):
             return [repeat(v, axes) for v in value]
@@ -149,7 +158,7 @@ def _repeated(args, kwargs, spec):
                 changed = True
         return value
 
-    for name, axes in spec.batch_axes.items():
+    for name, axes in (spec.batch_axes or {}).items():
         if name in values:
             values[name] = repeat(values[name], axes)
     if not changed:
@@ -158,7 +167,7 @@ def _repeated(args, kwargs, spec):
 
 
 @contextlib.contextmanager
-def references_for(fn, names):
+def references_for(fn: Callable[..., Any], names: Iterable[str]) -> Iterator[None]:
     """Point the names ``fn`` looks up for the other graded functions it calls at their
     references for the duration of a check (when the references are available)."""
     namespace = getattr(fn, "__globals__", None)
@@ -183,7 +192,8 @@ def references_for(fn, names):
                 namespace[n] = old
 
 
-def diagnose(name, args, kwargs, got, submission=None, loops=False):
+def diagnose(name: str, args: Sequence[Any], kwargs: dict[str, Any], got: Outcome,
+             submission: Callable[..., Any] | None = None, loops: bool = False) -> str | None:
     """The description of the catalogued mistake that behaves like ``got``, if any.
 
     A mistake is named only when it behaves like the submission on more than this one
@@ -192,7 +202,7 @@ def diagnose(name, args, kwargs, got, submission=None, loops=False):
     only a mistake that loops too is named."""
     spec = contract(name)
 
-    def alike(mistake):
+    def alike(mistake: Callable[..., Any]) -> bool:
         theirs = run(mistake, args, kwargs, spec.args, count_lines=loops)
         return (same_behaviour(theirs, got, spec)
                 and (not loops or bool(_loop_problem(mistake, args, kwargs, spec, theirs)))
@@ -200,7 +210,7 @@ def diagnose(name, args, kwargs, got, submission=None, loops=False):
     return first_mistake_like(name, alike)
 
 
-def first_mistake_like(name, alike):
+def first_mistake_like(name: str, alike: Callable[[Callable[..., Any]], bool]) -> str | None:
     """The description of the first catalogued mistake of ``name`` for which
     ``alike(implementation)`` is true; None when there is none, or no catalogue (a
     student's bundle has none). A mistake that cannot even be tried names nothing. The
@@ -223,7 +233,8 @@ def first_mistake_like(name, alike):
 VARIANTS = 2
 
 
-def _alike_elsewhere(submission, mistake, args, kwargs, spec):
+def _alike_elsewhere(submission: Callable[..., Any], mistake: Callable[..., Any],
+                     args: Sequence[Any], kwargs: dict[str, Any], spec: Contract) -> bool:
     """Whether ``submission`` and ``mistake`` behave alike on VARIANTS inputs like this
     one (:func:`_variant`). Inputs with nothing to vary count as alike."""
     for seed in range(1, VARIANTS + 1):
@@ -237,7 +248,8 @@ def _alike_elsewhere(submission, mistake, args, kwargs, spec):
     return True
 
 
-def _variant(args, kwargs, seed):
+def _variant(args: Sequence[Any], kwargs: dict[str, Any],
+             seed: int) -> tuple[tuple[Any, ...], dict[str, Any]] | None:
     """The inputs with every float array redrawn: for seed 1 uniformly between its own
     minimum and maximum (same range: probabilities stay probabilities), for later seeds
     with random signs and magnitudes up to its largest (so that a coincidence of signs,
@@ -246,7 +258,7 @@ def _variant(args, kwargs, seed):
     rng = np.random.default_rng(seed)
     changed = False
 
-    def vary(value):
+    def vary(value: Any) -> Any:
         nonlocal changed
         if type(value) in (list, tuple):
             return type(value)(vary(v) for v in value)
@@ -264,7 +276,7 @@ def _variant(args, kwargs, seed):
     return varied if changed else None
 
 
-def same_behaviour(a, b, spec):
+def same_behaviour(a: Outcome, b: Outcome, spec: Contract) -> bool:
     """Whether two Outcomes of calls on the same input are alike: the same warnings and
     changed inputs, the same exception with the same message or values equal under the
     contract's tolerances, and the same results of the contract's property checks."""
@@ -282,7 +294,7 @@ def same_behaviour(a, b, spec):
     return _properties(a, spec) == _properties(b, spec)
 
 
-def _properties(outcome, spec):
+def _properties(outcome: Outcome, spec: Contract) -> list[str | None]:
     """The contract's property messages for an outcome (a failing property is behaviour)."""
     found = []
     for prop in spec.properties:
@@ -293,7 +305,7 @@ def _properties(outcome, spec):
     return found
 
 
-def _compare_returns(expected, got, spec):
+def _compare_returns(expected: Any, got: Any, spec: Contract) -> str | None:
     """None when ``got`` matches ``expected``, otherwise what is wrong, in a sentence."""
     names = spec.returns
     if len(names) == 1:
@@ -308,7 +320,7 @@ def _compare_returns(expected, got, spec):
     return None
 
 
-def _mismatch(expected, got, label, spec):
+def _mismatch(expected: Any, got: Any, label: str, spec: Contract) -> str | None:
     if isinstance(expected, np.ndarray):
         return _array_mismatch(expected, got, label, spec)
     if isinstance(expected, (list, tuple)):
@@ -327,7 +339,7 @@ def _mismatch(expected, got, label, spec):
     raise TypeError(f"cannot compare with an expected {type(expected).__name__}")
 
 
-def _array_mismatch(expected, got, label, spec):
+def _array_mismatch(expected: np.ndarray, got: np.ndarray, label: str, spec: Contract) -> str | None:
     if type(got) is not np.ndarray:
         return f"{label} should be an ndarray of shape {expected.shape}, got {kind_of(got)}."
     if got.shape != expected.shape:
@@ -364,7 +376,7 @@ def _array_mismatch(expected, got, label, spec):
     )
 
 
-def describe_error(error):
+def describe_error(error: BaseException) -> str:
     """One sentence on an exception the student's code raised, and where in their code."""
     report = reported(error)  # by the grading sandbox, or None
     if report is not None and report.defining:
@@ -382,13 +394,13 @@ def describe_error(error):
     return f"It raised {type(error).__name__}{said}{where}."
 
 
-def _describe_inputs(arg_names, args, kwargs):
+def _describe_inputs(arg_names: Sequence[str], args: Sequence[Any], kwargs: dict[str, Any]) -> str:
     pairs = list(zip(arg_names, args)) + list(kwargs.items())
     with np.printoptions(precision=6, threshold=30, edgeitems=2, linewidth=CheckFailed.WIDTH - 4):
         return "\n".join(f"  {n} = {_show(v)}" for n, v in pairs)
 
 
-def _show(value):
+def _show(value: Any) -> str:
     if isinstance(value, np.ndarray):
         text = np.array2string(value, prefix="      ")
         return f"{text}  (shape {value.shape})"
@@ -397,7 +409,7 @@ def _show(value):
     return repr(value)
 
 
-def kind_of(value):
+def kind_of(value: Any) -> str:
     """What ``value`` is, for a message: "an ndarray of shape (2, 3)", "a list of length 4"."""
     if isinstance(value, Described):  # a value the grading sandbox would not pass on
         return value.course_kind()
@@ -409,10 +421,10 @@ def kind_of(value):
     return "None" if value is None else f"a {type(value).__name__}"
 
 
-def _num(x):
+def _num(x: Any) -> str:
     return f"{float(x):.10g}"
 
 
-def _is_library(filename):
+def _is_library(filename: str) -> bool:
     return any(part in filename for part in ("site-packages", "/helpers/check.py", "/numpy/",
                                              "/helpers/reference/"))

@@ -29,7 +29,7 @@ class Proxy(Protocol):
 
     __name__: str
 
-    def course_remote(self, args: tuple, kwargs: dict, arg_names: tuple | None,
+    def course_remote(self, args: tuple, kwargs: dict, arg_names: tuple,
                       count_lines: bool = False) -> Outcome: ...
 
 

@@ -26,13 +26,18 @@ check seeds and inspects are then the grader's, not the sandbox's, so a function
 draws from ``np.random`` is caught there by its irreproducible results (two calls with the
 same seed differ) rather than by the state it changed.
 """
+from __future__ import annotations
+
 import math
 import random
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
+from .calling import Outcome, same_array
 from .check import CheckFailed, describe_error, first_mistake_like, kind_of, run, same_behaviour
-from .contracts import contract
+from .contracts import Contract, contract
 
 # How far, in standard errors, a sample statistic may stray before the check fails. For a
 # statistic that is normal (or nearly so, which the central limit theorem makes it for
@@ -60,7 +65,8 @@ BANDS = {k: math.erf(k / math.sqrt(2)) for k in (1, 2)}
 GLOBAL_SEEDS = (1, 2)
 
 
-def check_initializer(name, fn, fan_in, fan_out, std=None, seed=0):
+def check_initializer(name: str, fn: Callable[..., Any], fan_in: int, fan_out: int,
+                      std: float | None = None, seed: int = 0) -> None:
     """Check the random initializer ``fn(fan_in, fan_out, rng)`` with ``rng`` a fresh
     ``np.random.default_rng(seed)``.
 
@@ -94,7 +100,8 @@ def check_initializer(name, fn, fan_in, fan_out, std=None, seed=0):
     raise CheckFailed("\n".join(lines))
 
 
-def _problems(fn, fan_in, fan_out, std, seed, spec):
+def _problems(fn: Callable[..., Any], fan_in: int, fan_out: int, std: float | None, seed: int,
+              spec: Contract) -> tuple[list[str], Outcome]:
     """(list of what is wrong, the Outcome of the first call)."""
     label = spec.returns[0]
     shape = (fan_in, fan_out)
@@ -119,14 +126,14 @@ def _problems(fn, fan_in, fan_out, std, seed, spec):
             "is given, e.g. rng.normal(...), never from np.random.randn, np.random.normal or "
             "np.random.seed.")
     again, _ = _call(fn, (fan_in, fan_out, np.random.default_rng(seed)), GLOBAL_SEEDS[1], spec)
-    if not _same_array(again.value, w):
+    if not same_array(again.value, w):
         problems.append(
             f"Two calls with generators of the same seed, np.random.default_rng({seed}), gave "
             "different arrays. The result must depend on rng alone, so that the seed reproduces "
             "it: draw nothing from NumPy's global random state (np.random.randn, "
             "np.random.normal, ...) and make no generator of your own without a seed.")
     other, _ = _call(fn, (fan_in, fan_out, np.random.default_rng(seed + 1)), GLOBAL_SEEDS[0], spec)
-    if _same_array(other.value, w):
+    if same_array(other.value, w):
         problems.append(
             f"Generators of different seeds ({seed} and {seed + 1}) gave the same array: the "
             "function does not draw from rng. Use the rng argument (rng.normal(...)), not a "
@@ -136,7 +143,7 @@ def _problems(fn, fan_in, fan_out, std, seed, spec):
     return problems, first
 
 
-def _statistics(w, std):
+def _statistics(w: np.ndarray, std: float) -> list[str]:
     """What is wrong with ``w`` as a sample of N(0, std^2), in sentences."""
     n = w.size
     problems = []
@@ -177,7 +184,8 @@ def _statistics(w, std):
     return problems
 
 
-def _call(fn, args, global_seed, spec):
+def _call(fn: Callable[..., Any], args: tuple[Any, ...], global_seed: int,
+          spec: Contract) -> tuple[Outcome, list[str]]:
     """Run ``fn`` on ``args`` with the global random states seeded with ``global_seed``;
     (Outcome, names of the global states the call changed)."""
     np.random.seed(global_seed)
@@ -192,7 +200,7 @@ def _call(fn, args, global_seed, spec):
     return outcome, touched
 
 
-def _diagnose(name, args, got, spec):
+def _diagnose(name: str, args: tuple[Any, ...], got: Outcome, spec: Contract) -> str | None:
     """The description of the catalogued mistake that behaves like ``got``, if any.
 
     Like :func:`helpers.check.diagnose`, but each mistake runs with the global random
@@ -203,7 +211,7 @@ def _diagnose(name, args, got, spec):
         name, lambda mistake: same_behaviour(_call(mistake, args, GLOBAL_SEEDS[0], spec)[0], got, spec))
 
 
-def _same_state(a, b):
+def _same_state(a: dict[str, Any], b: dict[str, Any]) -> bool:
     """Whether two np.random.get_state(legacy=False) dictionaries are equal."""
     if a.keys() != b.keys():
         return False
@@ -220,8 +228,3 @@ def _same_state(a, b):
     return True
 
 
-def _same_array(a, b):
-    if not (isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.shape == b.shape):
-        return False
-    floats = a.dtype.kind == "f" and b.dtype.kind == "f"
-    return bool(np.array_equal(a, b, equal_nan=floats))

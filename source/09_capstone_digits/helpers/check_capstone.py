@@ -53,6 +53,8 @@ course's functions from earlier lessons crosses to the grader and back, which co
 milliseconds; a training loop makes thousands of them. So in the notebook, where such
 calls are free, the check counts them and fails a run that would be too slow when graded.
 """
+from __future__ import annotations
+
 import contextlib
 import math
 import random
@@ -60,12 +62,15 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterable, Iterator
+from types import FrameType, ModuleType
+from typing import Any
 
 import numpy as np
 
 from .calling import Outcome
 from .check import CheckFailed, describe_error, first_mistake_like, kind_of, references_for, run
-from .contracts import contract
+from .contracts import Contract, contract
 from .contracts.capstone import TRAINING_SECONDS
 from .digits import N_CLASSES, load_split
 from .proxy import proxy
@@ -95,6 +100,9 @@ SPECIFIC = ("error:", "form:", "mutated:", "symmetric", "irreproducible", "ignor
 STANDARDISATION = ("mean", "std")
 BATCHNORM = ("gamma", "beta", "running_mean", "running_var")
 MODEL_KEYS = ("weights", "biases") + STANDARDISATION + BATCHNORM
+#: A trained model: {"weights": [...], "biases": [...], ...} (helpers.reference.capstone's form;
+#: not imported from there, which a student's copy of lesson 09 does not hold).
+Model = dict[str, Any]
 SPLITS = {"validation": ("x_val", "y_val"), "test": ("x_test", "y_test")}
 PIXELS = 64
 
@@ -103,7 +111,7 @@ class _Training:
     """One training run: its Outcome, the CPU seconds it used (None when it ran in a
     grading sandbox, which keeps its own budget), and calls of the course's functions."""
 
-    def __init__(self, outcome, seconds, calls):
+    def __init__(self, outcome: Outcome, seconds: float | None, calls: dict[str, int]) -> None:
         self.outcome, self.seconds, self.calls = outcome, seconds, calls
 
 
@@ -111,12 +119,13 @@ class TrainingStopped(BaseException):
     """Raised inside a training run that used up its time (a BaseException, so that an
     answer's ``except Exception`` cannot swallow it)."""
 
-    def __init__(self, clock, seconds):
+    def __init__(self, clock: str, seconds: float) -> None:
         super().__init__(f"stopped after {seconds:g} s of {clock} time")
         self.clock, self.seconds = clock, seconds
 
 
-def check_classifier(name, fn, seed=0, split="validation", min_accuracy=MIN_ACCURACY, predict=None):
+def check_classifier(name: str, fn: Callable[..., Any], seed: int = 0, split: str = "validation",
+                     min_accuracy: float = MIN_ACCURACY, predict: Callable[..., Any] | None = None) -> None:
     """Train ``fn(x_train, y_train, np.random.default_rng(seed))`` on the training digits and
     check the model's form and its accuracy on the ``split`` digits ("validation" or "test").
     The model is read by the course's predict where it is installed, else by ``predict``
@@ -134,7 +143,7 @@ def check_classifier(name, fn, seed=0, split="validation", min_accuracy=MIN_ACCU
             _note_course_calls(training)
             return
 
-        def behaviour(mistake):
+        def behaviour(mistake: Callable[..., Any]) -> tuple[str | None, Any]:
             theirs = _train(mistake, seed, spec, GLOBAL_SEEDS[0], count=False)
             return _problems(theirs, split, min_accuracy, reader)[1], theirs.outcome.value
 
@@ -142,7 +151,7 @@ def check_classifier(name, fn, seed=0, split="validation", min_accuracy=MIN_ACCU
     raise CheckFailed(_message(name, spec, problems, training, seed, known))
 
 
-def check_reproducible(name, fn, seed=1):
+def check_reproducible(name: str, fn: Callable[..., Any], seed: int = 1) -> None:
     """Check that ``fn``'s randomness comes from its ``rng`` alone: two runs with
     ``np.random.default_rng(seed)`` give the same model, one with ``seed + 1`` another.
     Raises ``AssertionError`` with what to fix."""
@@ -153,7 +162,7 @@ def check_reproducible(name, fn, seed=1):
         if not problems:
             return
 
-        def behaviour(mistake):
+        def behaviour(mistake: Callable[..., Any]) -> tuple[str | None, Any]:
             _, theirs, their_first = _reproducibility(
                 mistake, seed, spec, count=False,
                 first_only=symptom not in ("irreproducible", "ignores-rng"))
@@ -165,12 +174,12 @@ def check_reproducible(name, fn, seed=1):
 
 # --- the runs -----------------------------------------------------------------------------
 
-def _train(fn, seed, spec, global_seed, count=True):
+def _train(fn: Callable[..., Any], seed: int, spec: Contract, global_seed: int, count: bool = True) -> _Training:
     data = load_split()
     args = (data.x_train, data.y_train, np.random.default_rng(seed))
     np.random.seed(global_seed)
     random.seed(global_seed)
-    calls = {}
+    calls: dict[str, int] = {}
     remote = proxy(fn) is not None
     with references_for(fn, spec.uses), (_counting_course_calls(fn, calls, spec.uses) if count
                                           else contextlib.nullcontext()):
@@ -186,7 +195,7 @@ def _train(fn, seed, spec, global_seed, count=True):
 
 
 @contextlib.contextmanager
-def _time_limits(cpu_seconds):
+def _time_limits(cpu_seconds: float) -> Iterator[None]:
     """Stop the code run inside after ``cpu_seconds`` of this process's CPU time
     (ITIMER_PROF counts only the time this process computes, so a busy machine does not
     use it up), or after ``HANG_FACTOR`` times as long in wall-clock time (a run that waits
@@ -196,8 +205,8 @@ def _time_limits(cpu_seconds):
         yield
         return
 
-    def stop(clock, seconds):
-        def handler(signum, frame):
+    def stop(clock: str, seconds: float) -> Callable[[int, FrameType | None], None]:
+        def handler(signum: int, frame: FrameType | None) -> None:
             signal.setitimer(signal.ITIMER_PROF, 0)
             signal.setitimer(signal.ITIMER_REAL, 0)
             raise TrainingStopped(clock, seconds)
@@ -220,7 +229,8 @@ def _time_limits(cpu_seconds):
                 signal.setitimer(which, delay, interval)
 
 
-def _reproducibility(fn, seed, spec, count, first_only=False):
+def _reproducibility(fn: Callable[..., Any], seed: int, spec: Contract, count: bool,
+                     first_only: bool = False) -> tuple[list[str], str | None, _Training]:
     """(problems, symptom, the first run) for three runs: seed, seed again, seed + 1
     (only the first, with ``first_only``)."""
     first = _train(fn, seed, spec, GLOBAL_SEEDS[0], count)
@@ -257,7 +267,7 @@ def _reproducibility(fn, seed, spec, count, first_only=False):
 
 # --- what is wrong, and its symptom ---------------------------------------------------------
 
-def _run_problems(training):
+def _run_problems(training: _Training) -> tuple[list[str], str | None]:
     """(problems, symptom) about the call itself and the model's form."""
     outcome = training.outcome
     if isinstance(outcome.error, TrainingStopped):
@@ -297,7 +307,8 @@ def _run_problems(training):
     return problems, symptom
 
 
-def _problems(training, split, min_accuracy, reader):
+def _problems(training: _Training, split: str, min_accuracy: float,
+              reader: _Reader) -> tuple[list[str], str | None]:
     """(problems, symptom) of one training run checked on the ``split`` digits."""
     problems, symptom = _run_problems(training)
     if training.outcome.error is not None or _form_problem(training.outcome.value):
@@ -306,7 +317,8 @@ def _problems(training, split, min_accuracy, reader):
     return problems + quality, symptom or found
 
 
-def _quality_problems(model, split, min_accuracy, reader):
+def _quality_problems(model: Model, split: str, min_accuracy: float,
+                      reader: _Reader) -> tuple[list[str], str | None]:
     nonfinite = _nonfinite_problem(model)
     if nonfinite:
         return [nonfinite], "nonfinite"
@@ -362,7 +374,7 @@ def _quality_problems(model, split, min_accuracy, reader):
     return problems, "overfits"
 
 
-def _nonfinite_problem(model):
+def _nonfinite_problem(model: Model) -> str | None:
     bad = [name for name, a in _arrays(model) if not np.isfinite(a).all()]
     if bad:
         return (f"The model holds NaN or infinite values (in {', '.join(bad)}): training blew up. "
@@ -371,7 +383,7 @@ def _nonfinite_problem(model):
     return None
 
 
-def _form_problem(model):
+def _form_problem(model: Any) -> tuple[str, str] | None:
     """(code, message) for a model that is not of the agreed form, else None."""
     form = ('a dict {"weights": [W1, ..., WL], "biases": [b1, ..., bL]} of plain ndarrays, '
             "lists and numbers")
@@ -414,7 +426,7 @@ def _form_problem(model):
     return _optional_parts_problem(model)
 
 
-def _optional_parts_problem(model):
+def _optional_parts_problem(model: Model) -> tuple[str, str] | None:
     """(code, message) for a model whose optional parts (input standardisation, batch
     normalization) the course's predict could not read, else None."""
     unknown = [k for k in model if k not in MODEL_KEYS]
@@ -459,14 +471,14 @@ def _optional_parts_problem(model):
     return None
 
 
-def _arrays(model):
+def _arrays(model: Model) -> list[tuple[str, np.ndarray]]:
     """(name, array) for every array of a model of the agreed form."""
     return [(f"{key}[{i}]" if isinstance(model[key], (list, tuple)) else key, a)
             for key in MODEL_KEYS if key in model
             for i, a in enumerate(model[key] if isinstance(model[key], (list, tuple)) else [model[key]])]
 
 
-def _note_course_calls(training):
+def _note_course_calls(training: _Training) -> None:
     """A passing run that spent much of its graded time allowance on calls of the course's
     functions gets a printed note (it may fail when graded on a busier machine)."""
     graded_seconds = (training.seconds or 0.0) + REFERENCE_CALL_SECONDS * sum(training.calls.values())
@@ -477,7 +489,7 @@ def _note_course_calls(training):
               f"{TRAINING_SECONDS:g} s allowed; write those lines into your answer instead.")
 
 
-def _stopped_message(stopped):
+def _stopped_message(stopped: TrainingStopped) -> str:
     if stopped.clock == "CPU":
         return (f"The training run was stopped after {stopped.seconds:g} s of CPU time, the most "
                 "one run may use (the solution needs well under a second; other programs running "
@@ -489,7 +501,7 @@ def _stopped_message(stopped):
             "lock?). A training run only computes.")
 
 
-def _error_hint(error):
+def _error_hint(error: BaseException) -> str:
     text = str(error)
     if "'Unsupported' object has no attribute" in text:
         return (" While your notebook is graded, a generator cannot be passed to the course's "
@@ -504,7 +516,8 @@ def _error_hint(error):
 
 # --- diagnosis ------------------------------------------------------------------------------
 
-def _diagnose(name, symptom, model, behaviour):
+def _diagnose(name: str, symptom: str | None, model: Any,
+              behaviour: Callable[[Callable[..., Any]], tuple[str | None, Any]]) -> str | None:
     """The description of the first catalogued mistake that fails the same way.
 
     ``behaviour(mistake)`` gives (symptom, model) for a catalogued mistake run on the same
@@ -517,13 +530,14 @@ def _diagnose(name, symptom, model, behaviour):
         return None
     specific = symptom.startswith(SPECIFIC)
 
-    def alike(mistake):
+    def alike(mistake: Callable[..., Any]) -> bool:
         theirs, their_model = behaviour(mistake)
         return theirs == symptom and (specific or _same_model(model, their_model))
     return first_mistake_like(name, alike)
 
 
-def _message(name, spec, problems, training, seed, known):
+def _message(name: str, spec: Contract, problems: list[str], training: _Training, seed: int,
+             known: str | None) -> str:
     if training.outcome.float_warnings:
         problems = problems + ["It raised floating-point warnings: "
                                + "; ".join(training.outcome.float_warnings) + "."]
@@ -551,7 +565,7 @@ class _Reader:
     lesson 09's predict; there the ``predict`` the test passes in (the student's) reads the
     model, and the loss is not measured."""
 
-    def __init__(self, predict=None):
+    def __init__(self, predict: Callable[..., Any] | None = None) -> None:
         self._course = _course_capstone()
         self._predict = predict
         if self._course is None and predict is None:  # a broken test, not a student's mistake
@@ -560,10 +574,11 @@ class _Reader:
         self.name = "the course's predict" if self._course is not None else \
             "your predict; when your notebook is graded, the course's predict reads it"
 
-    def evaluate(self, model, x, y):
+    def evaluate(self, model: Model, x: np.ndarray, y: np.ndarray) -> tuple[float | None, float]:
         if self._course is not None:
             with np.errstate(all="ignore"):
                 return self._course.evaluate(model, x, y)
+        assert self._predict is not None  # __init__ refuses a reader with neither
         got = run(self._predict, (model, x), {}, contract("predict").args)
         labels = got.value
         if got.error is not None:
@@ -577,14 +592,14 @@ class _Reader:
                           "with the course's): make predict pass its tests first.")
 
 
-def _course_capstone():
+def _course_capstone() -> ModuleType | None:
     """The course's lesson-09 reference module where it is installed, else None (a
     student's copy of the course)."""
     from . import reference
     return getattr(reference, "capstone", None)
 
 
-def _same_model(a, b):
+def _same_model(a: Any, b: Any) -> bool:
     if _form_problem(a) or _form_problem(b):
         return False
     ours, theirs = _arrays(a), _arrays(b)
@@ -595,7 +610,7 @@ def _same_model(a, b):
 
 
 @contextlib.contextmanager
-def _global_random_states_kept():
+def _global_random_states_kept() -> Iterator[None]:
     """NumPy's and Python's global random states are as they were afterwards."""
     saved = np.random.get_state(), random.getstate()
     try:
@@ -606,7 +621,7 @@ def _global_random_states_kept():
 
 
 @contextlib.contextmanager
-def _counting_course_calls(fn, calls, uses=()):
+def _counting_course_calls(fn: Callable[..., Any], calls: dict[str, int], uses: Iterable[str] = ()) -> Iterator[None]:
     """Count, in ``calls``, the calls ``fn`` makes to the course's functions (helpers.reference),
     whether it reaches them by a name in its globals or through the module, and to the
     functions of this lesson it may use (``uses``, such as the student's own train_step: while
@@ -623,8 +638,8 @@ def _counting_course_calls(fn, calls, uses=()):
         if callable(namespace.get(name)):
             by_identity.setdefault(id(namespace[name]), name)
 
-    def counted(name, original):
-        def call(*args, **kwargs):
+    def counted(name: str, original: Callable[..., Any]) -> Callable[..., Any]:
+        def call(*args: Any, **kwargs: Any) -> Any:
             calls[name] = calls.get(name, 0) + 1
             return original(*args, **kwargs)
         return call
@@ -639,7 +654,7 @@ def _counting_course_calls(fn, calls, uses=()):
         for holder in (reference, module):
             if holder is not None and getattr(holder, name, None) is original:
                 patched.append((holder, name, original))
-                setattr(holder, name, counted(name, original))
+                setattr(holder, name, counted(name, originals[name]))
     try:
         yield
     finally:

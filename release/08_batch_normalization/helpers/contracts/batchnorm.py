@@ -73,7 +73,7 @@ def out_only(batchnorm_forward: Forward) -> Callable[..., np.ndarray]:
                     and given.shape == after.shape and not np.array_equal(given, after, equal_nan=True):
                 given[...] = after
         for message in got.float_warnings:
-            warnings.warn(message, RuntimeWarning)
+            warnings.warn(message, RuntimeWarning, stacklevel=2)
         if got.error is not None:
             raise got.error
         if not _is_pair(got.value):

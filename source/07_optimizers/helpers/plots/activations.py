@@ -252,8 +252,13 @@ class DyingReluSetup:
         return dead_fraction(self.x @ (self.W1 - lr * dW1) + (self.b1 - lr * db1))
 
 
-def dying_relu(functions: Functions, shifts: np.ndarray = np.linspace(0.0, 6.0, 25),
-               learning_rates: np.ndarray = np.logspace(-2, 2, 25), seed: int = 0) -> Figure:
+#: The bias shifts and learning rates dying_relu tries by default.
+SHIFTS = np.linspace(0.0, 6.0, 25)
+LEARNING_RATES = np.logspace(-2, 2, 25)
+
+
+def dying_relu(functions: Functions, shifts: np.ndarray = SHIFTS,
+               learning_rates: np.ndarray = LEARNING_RATES, seed: int = 0) -> Figure:
     """Fraction of dead ReLU units on a batch (the lesson's ``relu`` and
     ``relu_backward`` from ``functions``): after every bias is lowered by a shift (left),
     and after one gradient-descent step of a given learning rate (right)."""
