@@ -31,6 +31,7 @@ import nbformat
 
 from . import ROOT, CourseError, cells
 from . import lessons as course_lessons
+from .lessons import Lesson
 
 HELPERS = ROOT / "helpers"
 TOPIC_PACKAGES = ("plots", "widgets", "contracts")
@@ -39,23 +40,23 @@ TOPIC_PACKAGES = ("plots", "widgets", "contracts")
 STUDENT_PACKAGES = ("nbgrader", "jupyterlab", "ipywidgets", "ipykernel", "numpy", "matplotlib", "scikit-learn")
 
 
-def graded_functions(lesson):
+def graded_functions(lesson: Lesson) -> list[str]:
     """The names of the lesson's graded functions."""
     return cells.functions(course_lessons.read(lesson))
 
 
 @functools.cache  # the lessons do not change while one command runs
-def function_lessons() -> dict:
+def function_lessons() -> dict[str, int]:
     """graded function -> the index (in lesson order) of the lesson that grades it."""
     return {name: index for index, lesson in enumerate(course_lessons.all_lessons())
             for name in graded_functions(lesson)}
 
 
 @functools.cache
-def topic_lessons():
+def topic_lessons() -> dict[str, int]:
     """topic -> the index (in lesson order) of the lesson that grades its functions."""
     owner = function_lessons()
-    topics = {}
+    topics: dict[str, int] = {}
     for module in sorted((HELPERS / "reference").glob("[!_]*.py")):
         exported = _exported_names(module)
         indices = {owner[name] for name in exported if name in owner}
@@ -67,7 +68,7 @@ def topic_lessons():
 
 
 @functools.cache
-def reference_lessons() -> dict:
+def reference_lessons() -> dict[str, int]:
     """Every name ``helpers.reference`` exports -> the index of its lesson: the lesson that
     grades it, else (a function only the checks use, as batchnorm_forward_out) the lesson
     of its module's topic. The grader lets an answer call only earlier lessons' names."""
@@ -77,7 +78,7 @@ def reference_lessons() -> dict:
             for name in _exported_names(module)}
 
 
-def shipped_files(lesson):
+def shipped_files(lesson: Lesson) -> list[Path]:
     """Paths relative to helpers/ of every file the lesson's bundle holds."""
     ordered = [l.name for l in course_lessons.all_lessons()]
     index = ordered.index(lesson.name)
@@ -100,7 +101,7 @@ def shipped_files(lesson):
     return files
 
 
-def held_back_modules(lesson):
+def held_back_modules(lesson: Lesson) -> list[str]:
     """Dotted names of the helpers modules the lesson's bundle leaves out."""
     shipped = {_module_name(p) for p in shipped_files(lesson)}
     every = {_module_name(p.relative_to(HELPERS)) for p in HELPERS.rglob("*.py")
@@ -108,7 +109,7 @@ def held_back_modules(lesson):
     return sorted(every - shipped)
 
 
-def student_bundle(lesson, out):
+def student_bundle(lesson: Lesson, out: str | Path) -> Path:
     """Write ``out/<lesson>/`` and ``out/<lesson>.zip``; returns the folder."""
     release = ROOT / "release" / lesson.name / lesson.notebook_name
     if not release.exists():
@@ -136,7 +137,7 @@ def student_bundle(lesson, out):
     return folder
 
 
-def write_helpers(lesson, folder: Path) -> Path:
+def write_helpers(lesson: Lesson, folder: Path) -> Path:
     """Write the lesson's student-safe ``helpers`` package (what its bundle holds) as
     ``folder/helpers``, replacing any there; returns it. ``course build`` puts it beside
     the source notebook, so nbgrader's release and a fetched lesson carry it."""
@@ -150,20 +151,20 @@ def write_helpers(lesson, folder: Path) -> Path:
 
 # --- helpers ---------------------------------------------------------------------------
 
-def _copy(files, target):
+def _copy(files: list[Path], target: Path) -> None:
     target.mkdir(parents=True)
     for relative in files:
         (target / relative).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(HELPERS / relative, target / relative)
 
 
-def _is_bundle(folder, lesson):
+def _is_bundle(folder: Path, lesson: Lesson) -> bool:
     """Whether ``folder`` is what :func:`student_bundle` wrote (its README says so)."""
     readme = folder / "README.md"
     return readme.is_file() and readme.read_text() == STUDENT_README.format(lesson=lesson.name)
 
 
-def _topic_of(relative):
+def _topic_of(relative: Path) -> str | None:
     """The topic a helpers file belongs to, or None for one every lesson needs."""
     parts = relative.parts
     if len(parts) == 2 and parts[0] in (*TOPIC_PACKAGES, "reference") and parts[1] != "__init__.py":
@@ -174,12 +175,12 @@ def _topic_of(relative):
     return None
 
 
-def _module_name(relative):
+def _module_name(relative: Path) -> str:
     parts = ["helpers", *relative.with_suffix("").parts]
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def _exported_names(module):
+def _exported_names(module: Path) -> list[str]:
     tree = ast.parse(module.read_text())
     for node in tree.body:
         if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "__all__" for t in node.targets):
@@ -187,12 +188,12 @@ def _exported_names(module):
     raise CourseError(f"helpers/reference/{module.name} has no __all__")
 
 
-def _imported_modules(path, relative):
+def _imported_modules(path: Path, relative: Path) -> set[str]:
     """Absolute dotted names of the helpers modules a file imports (at any depth)."""
     package = _module_name(relative).split(".")
     if relative.name != "__init__.py":
         package = package[:-1]
-    found = set()
+    found: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
@@ -204,7 +205,7 @@ def _imported_modules(path, relative):
     return {name for name in found if name.split(".")[0] == "helpers"}
 
 
-def _refuse_held_back_imports(lesson, files):
+def _refuse_held_back_imports(lesson: Lesson, files: list[Path]) -> None:
     held_back = held_back_modules(lesson)
     for relative in files:
         if relative.suffix != ".py":
@@ -216,7 +217,7 @@ def _refuse_held_back_imports(lesson, files):
                                   "student's function instead")
 
 
-def _requirements():
+def _requirements() -> str:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     pins = {re.split(r"[<>=!~ \[]", spec, maxsplit=1)[0]: spec for spec in project["dependencies"]}
     missing = [name for name in STUDENT_PACKAGES if name not in pins]

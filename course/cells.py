@@ -15,10 +15,12 @@ apart by their nbgrader metadata alone:
 """
 from __future__ import annotations
 
+from typing import Any, cast
+
 from nbformat import NotebookNode
 
 
-def nbgrader(cell: NotebookNode) -> dict:
+def nbgrader(cell: NotebookNode) -> dict[str, Any]:
     """The cell's nbgrader metadata; {} for a student's own cell (or metadata that is not a
     dict, which a hand-edited submission can have)."""
     meta = cell.metadata.get("nbgrader")
@@ -46,7 +48,9 @@ def is_students_own(cell: NotebookNode) -> bool:
 
 def functions(nb: NotebookNode) -> list[str]:
     """The notebook's graded functions, in order."""
-    return [grade_id(cell) for cell in nb.cells if is_function(cell)]
+    # a solution or test cell has a grade_id: nbgrader's schema requires one (lessons.read checks it,
+    # RepairSubmission strips metadata without a known grade_id from a submission)
+    return [cast(str, grade_id(cell)) for cell in nb.cells if is_function(cell)]
 
 
 def tested_function(test_id: str, names: list[str]) -> str | None:
@@ -61,12 +65,12 @@ def tests_of(nb: NotebookNode, function: str) -> list[NotebookNode]:
     """The test cells of ``function``, in order (the first is the visible one)."""
     names = functions(nb)
     return [cell for cell in nb.cells
-            if is_test(cell) and tested_function(grade_id(cell), names) == function]
+            if is_test(cell) and tested_function(cast(str, grade_id(cell)), names) == function]
 
 
 def answers(nb: NotebookNode) -> dict[str, str]:
     """Each graded function's cell source, by name."""
-    return {grade_id(cell): cell.source for cell in nb.cells if is_function(cell)}
+    return {cast(str, grade_id(cell)): cell.source for cell in nb.cells if is_function(cell)}
 
 
 #: nbgrader's markers around the part of a test cell that the release leaves out.
@@ -76,7 +80,8 @@ HIDDEN_TESTS = ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
 def hidden_lines(nb: NotebookNode) -> set[str]:
     """The stripped lines that only hidden tests contain (a line that visible code
     contains as well is no secret)."""
-    hidden, visible = set(), set()
+    hidden: set[str] = set()
+    visible: set[str] = set()
     for cell in nb.cells:
         inside = False
         for line in cell.source.splitlines():

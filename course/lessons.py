@@ -13,11 +13,14 @@ nbgrader would otherwise keep the metadata, find no such cell in its gradebook a
 import copy
 import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import jupytext
 import nbformat
+from nbformat import NotebookNode
 from jsonschema import ValidationError as SchemaError
 from nbgrader.nbgraderformat import ValidationError
 from nbgrader.nbgraderformat.v3 import MetadataValidatorV3
@@ -37,16 +40,16 @@ class Lesson:
     path: Path
 
     @property
-    def notebook_name(self):
+    def notebook_name(self) -> str:
         return f"{self.name}.ipynb"
 
 
-def all_lessons():
+def all_lessons() -> list[Lesson]:
     found = sorted(p for p in LESSONS.glob("*.py") if NAME.match(p.stem))
     return [Lesson(p.stem, p) for p in found]
 
 
-def find(names):
+def find(names: Sequence[str]) -> list[Lesson]:
     """The lessons called ``names`` (all of them when ``names`` is empty)."""
     lessons = {lesson.name: lesson for lesson in all_lessons()}
     if not names:
@@ -59,7 +62,7 @@ def find(names):
     return [lessons[n] for n in names]
 
 
-def read(lesson):
+def read(lesson: Lesson) -> NotebookNode:
     """The lesson as a clean nbformat notebook: checked, outputs empty, no jupytext metadata,
     cell ids equal to the cells' grade_ids (so that builds are reproducible). A fresh copy
     each time; the file is read and checked once per process while it is unchanged."""
@@ -68,7 +71,7 @@ def read(lesson):
 
 
 @functools.lru_cache(maxsize=32)
-def _read(lesson, mtime_ns, size):
+def _read(lesson: Lesson, mtime_ns: int, size: int) -> NotebookNode:
     try:
         nb = jupytext.read(lesson.path, fmt="py:percent")
     except Exception as error:
@@ -90,7 +93,7 @@ def _read(lesson, mtime_ns, size):
     return nb
 
 
-def _check_cell(lesson, index, cell):
+def _check_cell(lesson: Lesson, index: int, cell: NotebookNode) -> None:
     where = f"{_rel(lesson.path)}, cell {index} ({_preview(cell.source)})"
     if "incorrectly_encoded_metadata" in cell.metadata:
         raise CourseError(f"{where}: the cell header's metadata is not valid JSON "
@@ -116,11 +119,11 @@ def _check_cell(lesson, index, cell):
         raise CourseError(f"{where}: invalid nbgrader metadata: {_one_line(message)}") from None
 
 
-def _flags(meta):
+def _flags(meta: dict[str, Any]) -> bool:
     return meta["grade"] or meta["solution"] or meta["locked"]
 
 
-def _check_contract(lesson, nb):
+def _check_contract(lesson: Lesson, nb: NotebookNode) -> None:
     ids = [c.id for c in nb.cells]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
@@ -150,16 +153,16 @@ def _check_contract(lesson, nb):
                               f"(grade_id test_{function}...)")
 
 
-def _preview(source):
+def _preview(source: str) -> str:
     first = next((line.strip() for line in source.splitlines() if line.strip()), "empty")
     return repr(first[:40])
 
 
-def _one_line(error):
+def _one_line(error: object) -> str:
     return " ".join(str(error).split())[:300]
 
 
-def _rel(path):
+def _rel(path: str | Path) -> str:
     try:
         return str(Path(path).resolve().relative_to(LESSONS.parent.parent))
     except ValueError:
@@ -167,5 +170,5 @@ def _rel(path):
 
 
 @functools.cache
-def _validator():
+def _validator() -> MetadataValidatorV3:
     return MetadataValidatorV3()

@@ -14,6 +14,7 @@ import base64
 import io
 import json
 import struct
+from typing import Any
 
 import numpy as np
 
@@ -25,22 +26,22 @@ BIT_GENERATORS = ("PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64")
 class Unsupported:
     """Stands in for a value the sandbox returned that the grader will not compare."""
 
-    def __init__(self, description):
+    def __init__(self, description: str) -> None:
         self.description = description
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<{self.description}>"
 
-    def course_kind(self):  # helpers.proxy.Described: what the harness says was returned
+    def course_kind(self) -> str:  # helpers.proxy.Described: what the harness says was returned
         return self.description
 
 
-def encode(value):
-    memo = {}
+def encode(value: object) -> bytes:
+    memo: dict[int, int] = {}  # id of a value encoded -> its number on the wire
     return json.dumps(_encode(value, memo, 0)).encode()
 
 
-def _encode(value, memo, depth):
+def _encode(value: Any, memo: dict[int, int], depth: int) -> dict[str, Any]:
     if depth > MAX_DEPTH:
         return {"t": "unsupported", "d": "a structure nested too deeply"}
     if value is None or type(value) in (bool, str):
@@ -76,11 +77,11 @@ def _encode(value, memo, depth):
     return {"t": "unsupported", "d": _describe(value)}
 
 
-def decode(data):
+def decode(data: bytes) -> Any:
     return _decode(json.loads(data.decode()), {})
 
 
-def _decode(node, memo):
+def _decode(node: dict[str, Any], memo: dict[int, Any]) -> Any:
     kind = node["t"]
     if kind == "atom":
         return node["v"]
@@ -96,7 +97,7 @@ def _decode(node, memo):
         memo[node["id"]] = _array_from(node["v"])
         return memo[node["id"]]
     if kind in ("tuple", "list"):
-        items = []
+        items: list[Any] = []
         if kind == "list":
             memo[node["id"]] = items
         result = [_decode(v, memo) for v in node["v"]]
@@ -106,10 +107,10 @@ def _decode(node, memo):
         items.extend(result)
         return items
     if kind == "dict":
-        result = {}
-        memo[node["id"]] = result
-        result.update({k: _decode(v, memo) for k, v in node["v"].items()})
-        return result
+        mapping: dict[str, Any] = {}
+        memo[node["id"]] = mapping
+        mapping.update({k: _decode(v, memo) for k, v in node["v"].items()})
+        return mapping
     if kind == "generator":
         memo[node["id"]] = generator_from(_decode(node["v"], memo))
         return memo[node["id"]]
@@ -118,7 +119,7 @@ def _decode(node, memo):
     raise ValueError(f"unknown wire type {kind!r}")
 
 
-def generator_from(state):
+def generator_from(state: object) -> np.random.Generator:
     """A Generator in ``state`` (a bit generator's state dict); ValueError if it is not one
     of NumPy's bit generators' states."""
     name = state.get("bit_generator") if isinstance(state, dict) else None
@@ -129,7 +130,7 @@ def generator_from(state):
     return np.random.Generator(bit_generator)
 
 
-def generators_in(value, found=None):
+def generators_in(value: Any, found: list[np.random.Generator] | None = None) -> list[np.random.Generator]:
     """The distinct Generators in ``value`` (lists, tuples, dicts), in the order a walk meets
     them: the same on both sides of the wire, since decoding keeps order and identity."""
     found = [] if found is None else found
@@ -149,22 +150,22 @@ _SCALARS = {np.float64, np.float32, np.float16, np.int64, np.int32, np.int16, np
             np.uint64, np.uint32, np.uint16, np.uint8, np.bool_, np.complex128, np.complex64}
 
 
-def _float(x):
+def _float(x: float) -> str:
     # the 8 bytes themselves: repr loses the sign of a NaN (repr(-nan) is "nan")
     return struct.pack("<d", x).hex()
 
 
-def _array_bytes(array):
+def _array_bytes(array: np.ndarray) -> str:
     buffer = io.BytesIO()
     np.save(buffer, np.ascontiguousarray(array) if array.ndim else array, allow_pickle=False)
     return base64.b64encode(buffer.getvalue()).decode()
 
 
-def _array_from(text):
+def _array_from(text: str) -> np.ndarray:
     return np.load(io.BytesIO(base64.b64decode(text)), allow_pickle=False)
 
 
-def _describe(value):
+def _describe(value: object) -> str:
     kind = type(value)
     try:
         name = f"{kind.__module__}.{kind.__qualname__}" if kind.__module__ != "builtins" else kind.__qualname__
