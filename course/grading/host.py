@@ -36,6 +36,7 @@ import tarfile
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 #: As root, sandbox k of grading process p runs as uid BASE + 8 p + k (mod 8): uids that
@@ -59,12 +60,12 @@ class SandboxUnavailable(Exception):
     """Student code cannot be isolated here (no bubblewrap, or it failed to start)."""
 
 
-def sandboxing():
+def sandboxing() -> bool:
     """Whether student code is to run in bubblewrap (unless ``--no-sandbox`` said not)."""
     return os.environ.get(NO_SANDBOX_VARIABLE, "") in ("", "0")
 
 
-def require_bubblewrap():
+def require_bubblewrap() -> None:
     """Raise SandboxUnavailable with the one line an instructor needs, if bwrap is missing."""
     if shutil.which("bwrap") is None:
         raise SandboxUnavailable(
@@ -77,20 +78,20 @@ class Host:
 
     _counter = itertools.count()
 
-    def __init__(self, lesson: str, sandboxed: bool = True):
+    def __init__(self, lesson: str, sandboxed: bool = True) -> None:
         self.lesson = lesson
         self.sandboxed = sandboxed
         self.folder = Path(tempfile.mkdtemp(prefix="course-sandbox-"))
         self.sockets = self.folder / "sockets"  # the kernels' ZeroMQ sockets, KERNEL_SOCKETS inside
         self.sockets.mkdir()
-        self.uid = None
+        self.uid: int | None = None
         if sandboxed:
             require_bubblewrap()
             _refuse_a_visible_course()
             if os.geteuid() == 0:
                 self.uid = SANDBOX_UID_BASE + 8 * os.getpid() + next(self._counter) % 8
         self.lock_sockets()
-        self.exits = {}
+        self.exits: dict[int, int] = {}  # pid in the sandbox -> exit code, as the zygote reports
         self.broken = False
         self.generation = 0  # how many units have been started: a new one ends the others
         self.log = tempfile.TemporaryFile()
@@ -122,7 +123,7 @@ class Host:
             raise SandboxUnavailable(f"the sandbox did not start: {self.last_words()}")
 
     # requests ------------------------------------------------------------------------
-    def spawn(self, op: str, request: dict, fd: int | None = None):
+    def spawn(self, op: str, request: dict[str, Any], fd: int | None = None) -> tuple[int, int]:
         """Kill whatever student code runs in the sandbox, then fork a ``kernel`` or an
         ``answer``; returns its (pid in the sandbox, pidfd)."""
         self.reset()
@@ -137,7 +138,7 @@ class Host:
             raise SandboxUnavailable(f"the sandbox could not start a process: {reply}")
         return int(pid), fds[0]
 
-    def reset(self):
+    def reset(self) -> None:
         """End every unit of student code in the sandbox and empty its writable folders."""
         reply, _ = self._exchange(b'{"op": "reset"}', [])
         if reply != "reset":
@@ -148,25 +149,25 @@ class Host:
                 shutil.rmtree(entry.path) if entry.is_dir(follow_symlinks=False) else os.unlink(entry.path)
         self.lock_sockets()
 
-    def unlock_sockets(self):
+    def unlock_sockets(self) -> None:
         """Let the next kernel create its sockets in their folder (as root: a folder the
         sandbox's uid may write in but not own, so it cannot keep it open)."""
         os.chmod(self.sockets, 0o1777 if self.uid is not None else 0o700)
 
-    def lock_sockets(self):
+    def lock_sockets(self) -> None:
         """Nothing may be written in the socket folder, which lies on the grader's disk,
         but while a kernel makes its sockets (as root; a user's sandbox owns the folder,
         and could open it again)."""
         os.chmod(self.sockets, 0o555 if self.uid is not None else 0o700)
 
-    def exit_code(self, pid):
+    def exit_code(self, pid: int) -> int | None:
         """The exit code of a unit the zygote has reaped, else None."""
         if not self.broken:
             with contextlib.suppress(SandboxUnavailable):
                 self._receive(0, "poll")
         return self.exits.get(pid)
 
-    def _exchange(self, payload, fds):
+    def _exchange(self, payload: bytes, fds: list[int]) -> tuple[str, list[int]]:
         if self.broken:
             raise SandboxUnavailable("the sandbox has stopped")
         try:
@@ -174,12 +175,12 @@ class Host:
         except OSError as error:
             self.broken = True
             raise SandboxUnavailable(f"the sandbox has stopped ({error})") from None
-        reply = None
+        reply: str | None = None
         while reply is None:
             reply, received = self._receive(REPLY_TIMEOUT, "reply")
         return reply, received
 
-    def _receive(self, timeout, why):
+    def _receive(self, timeout: float, why: str) -> tuple[str | None, list[int]]:
         """The next message other than an exit notice (recorded), or (None, []) when
         ``timeout`` is 0 and there is none. A zygote that stays silent past the timeout
         (a student's code stopped it?) breaks the sandbox."""
@@ -206,7 +207,7 @@ class Host:
             return text, fds
 
     # lifecycle -----------------------------------------------------------------------
-    def close(self):
+    def close(self) -> None:
         """Kill the sandbox (its init, and so every process in it) and remove its files."""
         self.broken = True
         if self.process.poll() is None:
@@ -217,7 +218,7 @@ class Host:
         self.log.close()
         shutil.rmtree(self.folder, ignore_errors=True)
 
-    def last_words(self):
+    def last_words(self) -> str:
         """The last line the sandbox printed (bubblewrap's or Python's error)."""
         with contextlib.suppress(Exception):
             self.process.wait(timeout=1)
@@ -226,18 +227,18 @@ class Host:
                  if line.strip()]
         return lines[-1][:300] if lines else f"it exited with code {self.process.returncode}"
 
-    def socket_prefix(self):
+    def socket_prefix(self) -> str:
         """A kernel's socket path prefix, as the grader sees it; :meth:`inside` gives the
         sandbox's. Unguessable, so no earlier unit could have made a file in its way."""
         import secrets
         return str(self.sockets / f"k{secrets.token_hex(8)}")
 
-    def inside(self, path):
+    def inside(self, path: str) -> str:
         """``path`` below the socket folder as the sandbox sees it."""
         return path.replace(str(self.sockets), KERNEL_SOCKETS, 1) if self.sandboxed else path
 
 
-def folder_archive(folder: Path) -> int:
+def folder_archive(folder: str | Path) -> int:
     """The notebooks of the kernel's folder as an uncompressed tar in an anonymous file (its
     fd): the folder's own regular ``.ipynb`` files, at most MAX_FOLDER bytes, and nothing
     else. Whatever else a submission brought is left out: plain ``nbgrader autograde``
@@ -297,7 +298,7 @@ def bwrap_command(view: Path, runtime: Path, sockets: Path, uid: int | None) -> 
     return args
 
 
-def _font_lists():
+def _font_lists() -> list[Path]:
     """Matplotlib's font list as built here, when every font it names lies in what the
     sandbox sees (the sandbox copies it rather than scan every font again at each start;
     a list built by another environment is left out, and the sandbox builds its own)."""
@@ -317,14 +318,14 @@ def _font_lists():
     return usable
 
 
-def _parents(path):
+def _parents(path: str) -> list[str]:
     """Folders above a bind's target, made traversable (bubblewrap makes them 0700 as
     root, which the sandbox's uid could not enter)."""
     parents = list(Path(path).parents)[:-1][::-1]  # outermost first, "/" left out
     return [arg for parent in parents for arg in ("--perms", "0755", "--dir", str(parent))]
 
 
-def _inside_env():
+def _inside_env() -> dict[str, str]:
     env = {key: os.environ[key] for key in PASSED_ENV if key in os.environ}
     env.update({"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "PYTHONNOUSERSITE": "1",
                 "PYTHONDONTWRITEBYTECODE": "1", "LANG": env.get("LANG", "C.UTF-8")})
@@ -333,7 +334,7 @@ def _inside_env():
     return env
 
 
-def _refuse_a_visible_course():
+def _refuse_a_visible_course() -> None:
     """The sandbox shows /usr and the Python environment whole: the course (its solutions)
     must live elsewhere, as with an editable install (pip install -e .) of a clone."""
     import helpers
@@ -345,10 +346,10 @@ def _refuse_a_visible_course():
                 "code: keep the course outside the Python environment (pip install -e . of a clone)")
 
 
-def _python_folders():
+def _python_folders() -> list[str]:
     """The folders of this Python environment (its interpreter, standard library and
     packages), outermost only, outside /usr (which is bound whole)."""
-    folders = set()
+    folders: set[str] = set()
     for path in (sys.prefix, sys.base_prefix, os.path.dirname(os.path.realpath(sys.executable))):
         real = os.path.realpath(path)
         if not real.startswith("/usr/"):
@@ -358,10 +359,10 @@ def _python_folders():
     return [f for f in kept if not any(f != o and f.startswith(o + os.sep) for o in kept)]
 
 
-_views = {}
+_views: dict[str, list[Path]] = {}  # lesson -> the helpers files its bundle ships
 
 
-def _student_view(lesson, folder):
+def _student_view(lesson: str, folder: Path) -> Path:
     """``folder/helpers``: what the lesson's student bundle ships (course/bundle.py)."""
     from .. import lessons
     from ..bundle import HELPERS, shipped_files
@@ -377,7 +378,7 @@ def _student_view(lesson, folder):
 
 # --- one sandbox per grading process and lesson -------------------------------------
 
-_hosts = {}
+_hosts: dict[str, Host] = {}  # lesson -> this process's sandbox for it
 #: Whether a sandbox is kept, reset, for the next notebook (a grading worker) or ended
 #: with its notebook (plain nbgrader autograde: a new sandbox per student).
 keep_warm = False
@@ -393,7 +394,7 @@ def host_for(lesson: str) -> Host:
     return host
 
 
-def release(lesson: str):
+def release(lesson: str) -> None:
     """A notebook is graded: reset its sandbox for the next (warm), or end it."""
     host = _hosts.get(lesson)
     if host is None:
@@ -405,7 +406,7 @@ def release(lesson: str):
     _hosts.pop(lesson).close()
 
 
-def close_all():
+def close_all() -> None:
     while _hosts:
         _hosts.popitem()[1].close()
 

@@ -21,6 +21,7 @@ import signal
 import subprocess
 import time
 from queue import Empty
+from typing import Any
 
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
@@ -34,11 +35,11 @@ class SandboxedProcess:
 
     stdin = stdout = stderr = None
 
-    def __init__(self, pid, pidfd, host):
+    def __init__(self, pid: int, pidfd: int, host: hosts.Host) -> None:
         self.pid, self._pidfd, self.host = pid, pidfd, host
-        self.returncode = None
+        self.returncode: int | None = None
 
-    def poll(self):
+    def poll(self) -> int | None:
         if self.returncode is None and select.select([self._pidfd], [], [], 0)[0]:
             code = None
             for _ in range(40):  # the zygote's notice follows the exit within milliseconds
@@ -50,23 +51,24 @@ class SandboxedProcess:
             os.close(self._pidfd)
         return self.returncode
 
-    def wait(self, timeout=None):
+    def wait(self, timeout: float | None = None) -> int | None:
         if self.returncode is None:
             if not select.select([self._pidfd], [], [], timeout)[0]:
+                assert timeout is not None  # with no timeout, select returns only when it exited
                 raise subprocess.TimeoutExpired(f"kernel {self.pid}", timeout)
         return self.poll()
 
-    def send_signal(self, signum):
+    def send_signal(self, signum: int) -> None:
         if self.returncode is None:
             try:
                 signal.pidfd_send_signal(self._pidfd, signum)
             except ProcessLookupError:
                 pass
 
-    def terminate(self):
+    def terminate(self) -> None:
         self.send_signal(signal.SIGTERM)
 
-    def kill(self):
+    def kill(self) -> None:
         self.send_signal(signal.SIGKILL)
 
 
@@ -79,7 +81,7 @@ class QuickReadyClient(AsyncKernelClient):
     subscription takes a millisecond, and the two fixed 0.2 s waits were most of a
     kernel's start-up."""
 
-    async def _quick_wait_for_ready(self, timeout=None):
+    async def _quick_wait_for_ready(self, timeout: float | None = None) -> None:
         deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
         while True:
             self.kernel_info()
@@ -113,17 +115,17 @@ class SandboxKernelManager(AsyncKernelManager):
     channels are Unix sockets in the sandbox's shared folder. Give it the sandbox with
     :meth:`use` before starting a kernel."""
 
-    def use(self, host):
+    def use(self, host: hosts.Host) -> "SandboxKernelManager":
         self.host = host
         self.transport = "ipc"
         self.ip = host.socket_prefix()
         self.client_factory = QuickReadyClient
         return self
 
-    async def _async_wait(self, pollinterval=0.1):
+    async def _async_wait(self, pollinterval: float = 0.1) -> None:
         await super()._async_wait(0.005)  # a pidfd tells at once; no need to sleep 0.1 s
 
-    async def _async_launch_kernel(self, kernel_cmd, **kw):
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
         if len(kernel_cmd) < 5 or kernel_cmd[1:4] != ["-m", "ipykernel_launcher", "-f"]:
             raise RuntimeError(f"only Python kernels can be graded here, not {kernel_cmd[:3]}")
         with open(kernel_cmd[4]) as connection:
@@ -138,7 +140,9 @@ class SandboxKernelManager(AsyncKernelManager):
                                                     "folder": str(cwd), "env": env}, archive)
         finally:
             os.close(archive)
-        provisioner = self.provisioner
+        # jupyter_client's LocalProvisioner, made before the launch; Any, since it types its
+        # process, pid, pgid and cwd as None and they are replaced here
+        provisioner: Any = self.provisioner
         provisioner.process = SandboxedProcess(pid, pidfd, self.host)
         provisioner.pid = provisioner.pgid = None  # not host PIDs: never signal them as such
         provisioner.cwd = cwd
