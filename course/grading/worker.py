@@ -16,17 +16,25 @@ What the worker saves per notebook, with scores unchanged (the same preprocessor
 - a kernel is stopped at once when its notebook is done, not asked to shut down;
 - nbgrader's cell metadata checks check their (fixed) schema once, not for every cell.
 """
+from __future__ import annotations
+
 import json
 import os
 import sys
 import time
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # main imports them itself, once the sandbox is starting
+    from nbgrader.apps import NbGraderAPI
+    from traitlets.config import Config
 
 TRANSIENT = ("Kernel didn't respond", "Address already in use", "Kernel died before replying",
              "database is locked", "could not serialize access", "deadlock detected")
 PREFIX = "@course "
 
 
-def _report_channel():
+def _report_channel() -> IO[str]:
     """A private copy of stdout for the reports; fd 1 itself then points at /dev/null,
     so that kernels and sandboxes (which inherit it) cannot write into the reports."""
     channel = os.fdopen(os.dup(1), "w", buffering=1)
@@ -37,7 +45,7 @@ def _report_channel():
     return channel
 
 
-def _start_sandbox(assignment):
+def _start_sandbox(assignment: str) -> None:
     """Keep the student sandbox warm from one student to the next (it is reset between
     them), and start it now, while nbgrader loads, not during the first student."""
     from . import host
@@ -49,7 +57,7 @@ def _start_sandbox(assignment):
         pass
 
 
-def _check_metadata_schema_once():
+def _check_metadata_schema_once() -> None:
     """nbgrader checks each cell's metadata with ``jsonschema.validate``, which checks the
     schema itself every time first (most of the cost, twice per notebook). The schema is
     nbgrader's own and fixed: check it once, then validate exactly as jsonschema would
@@ -59,9 +67,9 @@ def _check_metadata_schema_once():
     import jsonschema
     from nbgrader.nbgraderformat import common
 
-    checked = {}
+    checked: dict[tuple[int, Any], tuple[Any, Any]] = {}  # (schema, cls) -> (schema, validator)
 
-    def validate(instance, schema, cls=None, *args, **kwargs):
+    def validate(instance: Any, schema: Any, cls: Any = None, *args: Any, **kwargs: Any) -> None:
         key = (id(schema), cls)
         if key not in checked:
             kind = cls or jsonschema.validators.validator_for(schema)
@@ -72,7 +80,9 @@ def _check_metadata_schema_once():
             raise error
 
     class Jsonschema(types.ModuleType):
-        def __getattr__(self, name):
+        validate: Any  # set below; everything else is jsonschema's own
+
+        def __getattr__(self, name: str) -> Any:
             return getattr(jsonschema, name)
 
     proxy = Jsonschema("jsonschema")
@@ -80,7 +90,7 @@ def _check_metadata_schema_once():
     common.jsonschema = proxy  # only nbgrader's metadata checks see it
 
 
-def load_config(root, db_url, staging=None):
+def load_config(root: str | Path, db_url: str, staging: str | None = None) -> Config:
     from traitlets.config.loader import PyFileConfigLoader
 
     config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
@@ -93,7 +103,7 @@ def load_config(root, db_url, staging=None):
     return config
 
 
-def main(root, assignment, db_url, staging=None):
+def main(root: str, assignment: str, db_url: str, staging: str | None = None) -> None:
     reports = _report_channel()
     os.chdir(root)
     _start_sandbox(assignment)
@@ -114,7 +124,7 @@ def main(root, assignment, db_url, staging=None):
         host.close_all()
 
 
-def grade_one(api, assignment, student):
+def grade_one(api: NbGraderAPI, assignment: str, student: str) -> dict[str, Any]:
     start = time.perf_counter()
     for attempt in range(3):
         try:
