@@ -24,8 +24,11 @@ import os
 import signal
 import socket
 import sys
+import types
+from collections.abc import Callable, Iterable
+from typing import IO, Any
 
-SANDBOX_ENV = {}
+SANDBOX_ENV: dict[str, str] = {}
 WRITABLE = ("/tmp", "/dev/shm")  # the sandbox's only writable folders (tmpfs)
 WORK = "/tmp/work"
 #: Processes (threads count) one sandbox may have at once: a kernel uses about 10.
@@ -45,7 +48,7 @@ PRELOAD = (
 PRELOAD_PACKAGES = ("helpers.plots", "helpers.widgets")
 
 
-def _limit(resource_name, value):
+def _limit(resource_name: str, value: int) -> None:
     import resource
     kind = getattr(resource, resource_name)
     soft, hard = resource.getrlimit(kind)
@@ -53,13 +56,13 @@ def _limit(resource_name, value):
     resource.setrlimit(kind, (value, value))
 
 
-def _not_dumpable():
+def _not_dumpable() -> None:
     """No other process of this uid may ptrace this one or read its memory: a student's
     process cannot take over the zygote (forks inherit this; an exec resets it)."""
     ctypes.CDLL(None, use_errno=True).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
 
 
-def _preload():
+def _preload() -> None:
     import importlib
     import pkgutil
     for name in PRELOAD:
@@ -81,7 +84,7 @@ def _preload():
 
 # --- the zygote ------------------------------------------------------------------------
 
-def main(control_fd, sandboxed=True):
+def main(control_fd: int, sandboxed: bool = True) -> None:
     """The zygote's loop. Unsandboxed (``course grade --no-sandbox``), a reset only kills
     the zygote's own children: the whole machine is in view, not one sandbox."""
     global WORK
@@ -100,18 +103,18 @@ def main(control_fd, sandboxed=True):
     _preload()
     added = {k: v for k, v in os.environ.items() if k not in before}  # set by imports
     control = socket.socket(fileno=control_fd)
-    children = set()
+    children: set[int] = set()  # the forks not yet reaped
     if not sandboxed:
         import tempfile
         WORK = tempfile.mkdtemp(prefix="course-unsandboxed-")
 
-    def send(text, fds=()):
+    def send(text: str, fds: Iterable[int] = ()) -> None:
         try:
             socket.send_fds(control, [text.encode()], list(fds)) if fds else control.send(text.encode())
         except OSError:  # the grader has gone: so does the sandbox
             os._exit(0)
 
-    def reap():
+    def reap() -> None:
         while children:
             try:
                 pid, status = os.waitpid(-1, os.WNOHANG)
@@ -131,8 +134,9 @@ def main(control_fd, sandboxed=True):
     signal.signal(signal.SIGCHLD, lambda *_: None)
     send("ready")
     import select
+    watched: list[socket.socket | int] = [control, wakeup]
     while True:
-        ready = select.select([control, wakeup], [], [], 1.0)[0]
+        ready = select.select(watched, [], [], 1.0)[0]
         if wakeup in ready:
             os.read(wakeup, 4096)
         reap()
@@ -187,7 +191,7 @@ def main(control_fd, sandboxed=True):
         reap()
 
 
-def _kill_others():
+def _kill_others() -> None:
     """SIGKILL every process of the sandbox but this one and its init, until none is
     left (a process that forks while being killed is caught on the next round)."""
     me = os.getpid()
@@ -209,7 +213,7 @@ def _kill_others():
                 pass
 
 
-def _kill_children(children):
+def _kill_children(children: set[int]) -> None:
     for pid in list(children):
         for kill in (os.killpg, os.kill):  # a kernel leads its own session
             try:
@@ -218,7 +222,7 @@ def _kill_children(children):
                 pass
 
 
-def _pids():
+def _pids() -> list[int]:
     """Live (not zombie) processes of this PID namespace."""
     found = []
     for name in os.listdir("/proc"):
@@ -233,7 +237,7 @@ def _pids():
     return found
 
 
-def _empty(folders):
+def _empty(folders: Iterable[str]) -> None:
     """Remove everything in ``folders`` but mount points (the Python environment or the
     kernels' sockets bound below /tmp) and the folders that lead to them."""
     import shutil
@@ -264,7 +268,7 @@ def _empty(folders):
     _matplotlib_cache()
 
 
-def _matplotlib_cache():
+def _matplotlib_cache() -> None:
     """Matplotlib's configuration folder, with the grader's font list beside this file
     copied in (building it scans every font on the machine: about a second)."""
     import glob
@@ -275,7 +279,7 @@ def _matplotlib_cache():
         shutil.copy(path, folder)
 
 
-def _remove_ipc():
+def _remove_ipc() -> None:
     """System V shared memory, semaphores and message queues left by a student."""
     libc = ctypes.CDLL(None, use_errno=True)
     IPC_RMID = 0
@@ -295,7 +299,7 @@ def _remove_ipc():
 
 # --- a kernel --------------------------------------------------------------------------
 
-def kernel_main(request, folder_fd, added_by_imports):
+def kernel_main(request: dict[str, Any], folder_fd: int | None, added_by_imports: dict[str, str]) -> int:
     """In the fork: become ``python -m ipykernel_launcher -f FILE <argv>``."""
     _limit("RLIMIT_AS", KERNEL_MEMORY)
     _limit("RLIMIT_FSIZE", MAX_FILE)
@@ -338,7 +342,7 @@ def kernel_main(request, folder_fd, added_by_imports):
     return code
 
 
-def _unpack(fd, folder):
+def _unpack(fd: int, folder: str) -> None:
     """The student's notebook folder, sent by the grader as a tar archive."""
     import tarfile
     with os.fdopen(fd, "rb") as raw, tarfile.open(fileobj=raw, mode="r:") as archive:
@@ -360,11 +364,11 @@ class Callback:
 
     __module__ = "inside"
 
-    def __init__(self, number):
+    def __init__(self, number: int) -> None:
         self.number = number
 
 
-def answer_main(fd, request):
+def answer_main(fd: int, request: dict[str, Any]) -> int:
     """Run one answer cell, then the function on each input the grader sends."""
     import io
     import linecache
@@ -386,8 +390,8 @@ def answer_main(fd, request):
         del sys.modules[name]
     _guard(function)
 
-    def remote(target):
-        def call(*args, **kwargs):
+    def remote(target: str | int) -> Callable[..., Any]:
+        def call(*args: Any, **kwargs: Any) -> Any:
             conn.send_bytes(wire.encode({"kind": "call", "target": target, "args": list(args),
                                          "kwargs": kwargs}))
             status, *rest = conn.recv()
@@ -402,7 +406,7 @@ def answer_main(fd, request):
         call.__name__ = str(target)
         return call
 
-    def untokenize(value):
+    def untokenize(value: Any) -> Any:
         if isinstance(value, Callback):
             return remote(value.number)
         if type(value) in (list, tuple):
@@ -413,21 +417,22 @@ def answer_main(fd, request):
 
     filename = "<your answer cell>"
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    namespace = {"__name__": "__main__", "np": np}
+    namespace: dict[str, Any] = {"__name__": "__main__", "np": np}
     proxies = {name: remote(name) for name in uses}
     namespace.update(proxies)
     sys.modules["helpers.reference"] = _reference_module(proxies, function)
     import helpers
-    helpers.reference = sys.modules["helpers.reference"]
+    # helpers/__init__.py does not import reference (that would load every reference module)
+    helpers.reference = sys.modules["helpers.reference"]  # type: ignore[attr-defined]
     sys.stdout = sys.stderr = io.StringIO()
-    definition_error = None
+    definition_error: dict[str, str] | None = None
     try:
         exec(compile(source, filename, "exec"), namespace)
         if not callable(namespace.get(function)):
             definition_error = {"type": "NameError", "message": f"your answer cell does not define "
                                 f"a function called {function}", "where": ""}
-    except BaseException as error:  # SystemExit and KeyboardInterrupt included
-        definition_error = _error(error)
+    except BaseException as failure:  # SystemExit and KeyboardInterrupt included
+        definition_error = _error(failure)
     _truncate(sys.stdout)
     conn.send_bytes(wire.encode({"kind": "ready", "error": definition_error}))
     while True:
@@ -447,13 +452,13 @@ def answer_main(fd, request):
             "lines": outcome.lines}))
 
 
-def _reference_module(proxies, function):
+def _reference_module(proxies: dict[str, Callable[..., Any]], function: str) -> types.ModuleType:
     """What ``helpers.reference`` is for an answer: the allowed functions as proxies; any
     other name is refused with a message that says why."""
-    import types
-
     class ReferenceModule(types.ModuleType):
-        def __getattr__(self, name):
+        __all__: list[str]
+
+        def __getattr__(self, name: str) -> Any:
             if name.startswith("__"):
                 raise AttributeError(name)
             raise ReferenceUsed(
@@ -467,11 +472,11 @@ def _reference_module(proxies, function):
     return module
 
 
-def _guard(function):
+def _guard(function: str) -> None:
     """Messages for a student who reaches for the reference or starts a program. Not the
     boundary (the sandbox is: nothing secret is in it, and what a process starts dies
     with the unit), only a clear word in the common cases."""
-    def hook(event, args):
+    def hook(event: str, args: tuple[Any, ...]) -> None:
         if event == "import" and isinstance(args[0], str) and any(
                 args[0] == m or args[0].startswith(m if m.endswith(".") else m + ".")
                 for m in FORBIDDEN_MODULES):
@@ -488,14 +493,14 @@ def _guard(function):
         """A finder for importlib.import_module, which raises no import audit event."""
 
         @staticmethod
-        def find_spec(name, path=None, target=None):
+        def find_spec(name: str, path: object = None, target: object = None) -> None:
             hook("import", (name,))
             return None
 
     sys.meta_path.insert(0, Refuse)
 
 
-def _error(error):
+def _error(error: BaseException) -> dict[str, str]:
     """The student's exception as plain data; never raises (its __str__ may be hostile)."""
     import traceback
     where = ""
@@ -513,12 +518,12 @@ def _error(error):
     return {"type": type(error).__name__, "message": text, "where": where}
 
 
-def _truncate(buffer):
+def _truncate(buffer: IO[str]) -> None:
     buffer.seek(0)
     buffer.truncate()
 
 
-def _builtin_exception(name):
+def _builtin_exception(name: str) -> type[BaseException] | None:
     import builtins
     candidate = getattr(builtins, name, None)
     return candidate if isinstance(candidate, type) and issubclass(candidate, BaseException) else None
