@@ -25,6 +25,8 @@ import socket
 import struct
 import sys
 import time
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, NoReturn
 
 from helpers.proxy import mark
 
@@ -48,7 +50,8 @@ class SandboxFailure(Exception):
 class Sandbox:
     """The grader's end of one answer process running ``function`` from ``source``."""
 
-    def __init__(self, function, source, allowed=(), budget=20.0, host=None):
+    def __init__(self, function: str, source: str, allowed: Iterable[str] = (), budget: float = 20.0,
+                 host: hosts.Host | None = None) -> None:
         """``allowed``: the reference functions the answer may use (earlier lessons' and
         its contract's ``uses``); they run in the grader, called through proxies.
         ``host``: the student's sandbox (by default, this process's for the function's
@@ -59,14 +62,16 @@ class Sandbox:
         self.budget = budget  # seconds of CPU time its calls may still use, all together
         self.allowed = budget
         self.idle = budget  # seconds its process may still sit idle during calls
-        self.host_pid = None  # the answer process's PID as the grader sees it
-        self.failure = None  # once set, every later call fails the same way
-        self.sock = self.pid = self.pidfd = None
-        self.generation = None
-        self.definition_error = None
+        self.host_pid: int | None = None  # the answer process's PID as the grader sees it
+        self.failure: str | None = None  # once set, every later call fails the same way
+        self.sock: socket.socket | None = None
+        self.pid: int | None = None
+        self.pidfd: int | None = None
+        self.generation: int | None = None
+        self.definition_error: dict[str, Any] | None = None
 
     # lifecycle -----------------------------------------------------------------
-    def start(self):
+    def start(self) -> None:
         """Start the answer process, unless it runs (another unit started since ends it:
         then it starts again, its answer cell run again)."""
         host = self.host
@@ -90,6 +95,7 @@ class Sandbox:
         finally:
             theirs.close()
         self.host, self.sock, self.generation = host, ours, host.generation
+        assert self.pidfd is not None  # spawn returned it, or the loop raised
         self.host_pid = _host_pid(self.pidfd)
         saved, self.budget, self.idle = (self.budget, self.idle), STARTUP_ALLOWANCE, STARTUP_ALLOWANCE
         try:
@@ -99,7 +105,7 @@ class Sandbox:
                 self.budget, self.idle = saved
         self.definition_error = reply.get("error") if reply else None
 
-    def close(self):
+    def close(self) -> None:
         if self.pidfd is not None:
             try:
                 signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
@@ -112,7 +118,8 @@ class Sandbox:
             self.sock = None
 
     # calls ---------------------------------------------------------------------
-    def run(self, args, kwargs, arg_names, count_lines=False):
+    def run(self, args: Sequence[Any], kwargs: dict[str, Any], arg_names: Sequence[str] | None,
+            count_lines: bool = False) -> dict[str, Any]:
         """Run the student's function once; returns a decoded outcome dict or raises
         SandboxFailure with a message for the student. ``count_lines``: also count the
         lines of the student's code that ran (helpers.calling.LineCounter)."""
@@ -121,17 +128,19 @@ class Sandbox:
             raise SandboxFailure(self.failure)
         if self.definition_error:
             return {"error": {**self.definition_error, "when": "defining"}}
-        callbacks = []
+        callbacks: list[Callable[..., Any]] = []
         message = ("run", _tokenize(args, callbacks), _tokenize(kwargs, callbacks), tuple(arg_names or ()),
                    _global_random_states(), bool(count_lines))
         return self._exchange(message, callbacks)
 
-    def _exchange(self, message, callbacks=(), starting=False):
+    def _exchange(self, message: tuple[Any, ...] | None, callbacks: Sequence[Callable[..., Any]] = (),
+                  starting: bool = False) -> dict[str, Any]:
         """Send ``message`` (if any), serve the answer's calls of references, and return its
         reply; charges the answer process's CPU time to the budget and its idle time to
         the idle allowance, and fails the sandbox when either runs out."""
         limits = _Limits(self.host_pid, self.budget, self.idle)
         try:
+            assert self.sock is not None  # start() made it, or set the failure run() raises
             if message is not None:
                 _send(self.sock, pickle.dumps(message), limits)
             while True:
@@ -162,9 +171,10 @@ class Sandbox:
         finally:
             self.budget, self.idle = limits.left()
 
-    def _how_it_ended(self):
+    def _how_it_ended(self) -> str:
         code = None
         if self.pidfd is not None and select.select([self.pidfd], [], [], 2)[0]:
+            assert self.host is not None and self.pid is not None  # start() set them with the pidfd
             for _ in range(40):  # the zygote's notice follows the exit within milliseconds
                 code = self.host.exit_code(self.pid)
                 if code is not None:
@@ -172,7 +182,7 @@ class Sandbox:
                 time.sleep(0.05)
         return f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
 
-    def _serve(self, request, callbacks):
+    def _serve(self, request: dict[str, Any], callbacks: Sequence[Callable[..., Any]]) -> tuple[Any, ...]:
         target, args, kwargs = request.get("target"), request.get("args", ()), request.get("kwargs", {})
         try:
             if isinstance(target, str) and target in self.references:
@@ -189,7 +199,7 @@ class Sandbox:
         except Exception as error:
             return ("error", type(error).__name__, str(error))
 
-    def _fail(self, why):
+    def _fail(self, why: str) -> NoReturn:
         self.failure = why
         self.close()
         raise SandboxFailure(why)
@@ -198,7 +208,7 @@ class Sandbox:
 class OutOfTime(Exception):
     """An answer process used up its CPU budget, or sat idle for too long (``idle``)."""
 
-    def __init__(self, idle=None):
+    def __init__(self, idle: float | None = None) -> None:
         super().__init__()
         self.idle = idle
 
@@ -211,13 +221,14 @@ class _Limits:
     grader, or computes, is never idle, however slowly a busy machine runs it."""
 
     POLL = 0.25  # seconds of waiting for the socket between two looks at the process
+    cpu_start: float | None  # the process's CPU seconds when the exchange began
 
-    def __init__(self, pid, cpu_left, idle_left):
+    def __init__(self, pid: int | None, cpu_left: float, idle_left: float) -> None:
         self.pid, self.cpu_left, self.idle_left = pid, cpu_left, idle_left
         state, self.cpu_start = _usage(pid)
         self.idle, self.last = 0.0, (time.monotonic(), self.cpu_start)
 
-    def wait(self):
+    def wait(self) -> float:
         """Seconds to wait for the socket; raises OutOfTime when the CPU budget is spent."""
         state, cpu = _usage(self.pid)
         if cpu is not None and self.cpu_start is not None and cpu - self.cpu_start > self.cpu_left:
@@ -225,7 +236,7 @@ class _Limits:
         self.last = (time.monotonic(), cpu)
         return self.POLL
 
-    def timed_out(self):
+    def timed_out(self) -> None:
         """A whole poll passed with nothing from the process: was it idle meanwhile?"""
         state, cpu = _usage(self.pid)
         then, cpu_then = self.last
@@ -234,7 +245,7 @@ class _Limits:
             if self.idle > self.idle_left:
                 raise OutOfTime(idle=self.idle)
 
-    def left(self):
+    def left(self) -> tuple[float, float]:
         state, cpu = _usage(self.pid)
         used = 0.0 if cpu is None or self.cpu_start is None else cpu - self.cpu_start
         return max(0.0, self.cpu_left - used), max(0.0, self.idle_left - self.idle)
@@ -243,7 +254,7 @@ class _Limits:
 _TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def _usage(pid):
+def _usage(pid: int | None) -> tuple[str, float] | tuple[None, None]:
     """(state, CPU seconds) of process ``pid``: its scheduler state ("R" running or
     waiting to run, "S" asleep, ...) and the user and system time of all its threads and
     of its children that ended; (None, None) when it is gone."""
@@ -256,7 +267,7 @@ def _usage(pid):
     return fields[0].decode(), sum(int(f) for f in fields[11:15]) / _TICKS  # utime stime cutime cstime
 
 
-def _host_pid(pidfd):
+def _host_pid(pidfd: int) -> int | None:
     """The PID, in the grader's namespace, of the process a pidfd refers to."""
     try:
         with open(f"/proc/self/fdinfo/{pidfd}") as info:
@@ -272,7 +283,7 @@ def _host_pid(pidfd):
 # big-endian length, or -1 and an 8-byte length, then the bytes. Every read and write
 # here is bounded by the exchange's limits.
 
-def _send(sock, data, limits):
+def _send(sock: socket.socket, data: bytes, limits: _Limits) -> None:
     header = struct.pack("!i", len(data)) if len(data) <= 0x7fffffff else struct.pack("!iQ", -1, len(data))
     view = memoryview(header + data)
     while view:
@@ -285,7 +296,7 @@ def _send(sock, data, limits):
         view = view[sent:]
 
 
-def _receive(sock, limits, limit):
+def _receive(sock: socket.socket, limits: _Limits, limit: int) -> bytes:
     size, = struct.unpack("!i", _exactly(sock, 4, limits))
     if size == -1:
         size, = struct.unpack("!Q", _exactly(sock, 8, limits))
@@ -294,8 +305,9 @@ def _receive(sock, limits, limit):
     return _exactly(sock, size, limits)
 
 
-def _exactly(sock, count, limits):
-    chunks, left = [], count
+def _exactly(sock: socket.socket, count: int, limits: _Limits) -> bytes:
+    chunks: list[bytes] = []
+    left = count
     while left:
         sock.settimeout(limits.wait())
         try:
@@ -310,10 +322,10 @@ def _exactly(sock, count, limits):
     return b"".join(chunks)
 
 
-_lessons = {}
+_lessons: dict[str | None, str] = {}  # graded function -> its lesson; None -> the first lesson
 
 
-def _lesson_of(function):
+def _lesson_of(function: str) -> str:
     """The lesson whose answer cells define ``function`` (for a Sandbox made outside
     nbgrader, as the course's own checks do); the first lesson for any other name."""
     if not _lessons:
@@ -326,7 +338,7 @@ def _lesson_of(function):
     return _lessons.get(function, _lessons[None])
 
 
-def _global_random_states():
+def _global_random_states() -> tuple[Any, Any]:
     """NumPy's and Python's global random states here, for the sandbox to start the call
     from: a student's function that (wrongly) draws from them then behaves as it would in
     the notebook, where the check harness seeds them, and its mistake can be named."""
@@ -336,14 +348,14 @@ def _global_random_states():
     return np.random.get_state(), random.getstate()
 
 
-def _references(names):
+def _references(names: Iterable[str]) -> dict[str, Callable[..., Any]]:
     if not names:
         return {}
     from helpers import reference
     return {name: getattr(reference, name) for name in names}
 
 
-def _tokenize(value, callbacks):
+def _tokenize(value: Any, callbacks: list[Callable[..., Any]]) -> Any:
     """Replace callables in the inputs with Callback tokens (the sandbox calls back)."""
     if callable(value) and not isinstance(value, type):
         callbacks.append(value)
@@ -355,7 +367,7 @@ def _tokenize(value, callbacks):
     return value
 
 
-def exception_from(error):
+def exception_from(error: dict[str, Any]) -> BaseException:
     """An exception object for the grader that matches the student's: a builtin type by
     name where there is one (so diagnoses can compare types), else a class of that name."""
     kind = _builtin_exception(error["type"]) or type(str(error["type"]), (Exception,), {})
