@@ -12,7 +12,10 @@ SaveAutoGrades then scores them as usual.
 """
 import contextlib
 import io
+from collections.abc import Callable, Sequence
+from typing import Any
 
+from jupyter_client.client import KernelClient
 from jupyter_core.utils import run_sync
 from nbformat.notebooknode import NotebookNode
 from nbclient.exceptions import DeadKernelError
@@ -31,7 +34,7 @@ from .sandbox import Sandbox, SandboxFailure, exception_from
 NOT_RUN = "This cell was not run: an earlier cell did not finish or stopped the kernel."
 
 
-def load_score_deciding_code():
+def load_score_deciding_code() -> None:
     """Load, once, all the code that decides scores, before any student code runs: nbgrader
     imports this module while it sets up autograding (and ``course grade``'s workers while
     they read the configuration), before the first kernel starts. Loaded later, the mistake
@@ -57,12 +60,12 @@ class GradingExecute(Execute):
                                     "source notebook gives the cell (by grade_id) course.timeout "
                                     "(for a lesson's slow demo).").tag(config=True)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.timeout_func = self._cell_timeout
-        self._timeouts = {}  # grade_id -> seconds, from the instructor's source notebook
+        self._timeouts: dict[str, int] = {}  # grade_id -> seconds, from the instructor's source notebook
 
-    def _cell_timeout(self, cell):
+    def _cell_timeout(self, cell: NotebookNode) -> int:
         """The instructor's limit for this cell, never the submission's own metadata (a
         student could set it to 0, no limit): the source cell's ``course.timeout`` for the
         cell's grade_id; a cell without one, or added by the student, gets ``cell_timeout``."""
@@ -72,14 +75,15 @@ class GradingExecute(Execute):
             return self.cell_timeout
         return self._timeouts.get(grade_id, self.cell_timeout)
 
-    def preprocess(self, nb, resources=None, km=None):
+    def preprocess(self, nb: NotebookNode, resources: dict[str, Any] | None = None,
+                   km: Any = None) -> tuple[NotebookNode, dict[str, Any]]:
         """Read the cells' time limits from ``source/<assignment>/<notebook>.ipynb`` (in the
         course directory of the nbgrader app that runs this, else the working directory,
         which nbgrader sets to the course root), then run the notebook."""
         import os
 
         import nbformat
-        self._stopped = None
+        self._stopped: str | None = None  # why the rest of the notebook is not run
         self._timeouts = {}
         info = (resources or {}).get("nbgrader", {})
         if info.get("assignment") and info.get("notebook"):
@@ -100,21 +104,22 @@ class GradingExecute(Execute):
                     self._timeouts[grade_id] = int(timeout)
         return super().preprocess(nb, resources, km)
 
-    def create_kernel_manager(self):
+    def create_kernel_manager(self) -> SandboxKernelManager:
         """The kernel runs in the student's sandbox (course/grading/host.py), never here."""
         lesson = self.resources["nbgrader"]["assignment"]
         kwargs = {"kernel_name": self.kernel_name} if self.kernel_name else {}
         self.km = SandboxKernelManager(config=self.config, **kwargs).use(host_for(lesson))
         return self.km
 
-    async def async_start_new_kernel_client(self):
+    async def async_start_new_kernel_client(self) -> KernelClient:
         client = await super().async_start_new_kernel_client()
         self.km.host.lock_sockets()  # the kernel has made its sockets: the folder takes no more
         return client
 
     start_new_kernel_client = run_sync(async_start_new_kernel_client)
 
-    def preprocess_cell(self, cell, resources, index):
+    def preprocess_cell(self, cell: NotebookNode, resources: dict[str, Any],
+                        index: int) -> tuple[NotebookNode, dict[str, Any]]:
         if cell.cell_type != "code" or cells.is_test(cell):
             return cell, resources
         if self._stopped:
@@ -149,14 +154,14 @@ class RepairSubmission(NbGraderPreprocessor):
     logged as a warning that starts with "submission:", for the grading report.
     """
 
-    def preprocess(self, nb, resources):
+    def preprocess(self, nb: NotebookNode, resources: dict[str, Any]) -> tuple[NotebookNode, dict[str, Any]]:
         info = resources["nbgrader"]
         from nbgrader.api import Gradebook
         with Gradebook(info["db_url"]) as gradebook:
             source = gradebook.find_notebook(info["notebook"], info["assignment"])
             known = {cell.name for cell in source.source_cells}
             functions = [cell.name for cell in source.solution_cells]
-        seen = set()
+        seen: set[str] = set()
         present = {c.metadata.nbgrader.get("grade_id") for c in nb.cells
                    if isinstance(c.metadata.get("nbgrader"), dict)}
         for index, cell in enumerate(nb.cells):
@@ -184,7 +189,7 @@ class RepairSubmission(NbGraderPreprocessor):
                         break
             if grade_id:
                 seen.add(grade_id)
-        ids = set()
+        ids: set[str | None] = set()
         for index, cell in enumerate(nb.cells):
             if "id" in cell and cell.id in ids:
                 cell.id = f"cell-{index}"
@@ -195,11 +200,12 @@ class RepairSubmission(NbGraderPreprocessor):
 class Remote:
     """The test's view of a graded function: a proxy for the student's answer cell."""
 
-    def __init__(self, sandbox):
+    def __init__(self, sandbox: Sandbox) -> None:
         self._sandbox = sandbox
         self.__name__ = sandbox.function
 
-    def course_remote(self, args, kwargs, arg_names, count_lines=False):
+    def course_remote(self, args: Sequence[Any], kwargs: dict[str, Any], arg_names: Sequence[str] | None,
+                      count_lines: bool = False) -> Outcome:
         try:
             reply = self._sandbox.run(args, kwargs, arg_names, count_lines)
         except SandboxFailure as failure:
@@ -207,17 +213,17 @@ class Remote:
                         (Exception,), {})
             error = mark(kind(f"your {self.__name__} {failure}"))
             return Outcome(error=error, args=tuple(args))
-        error = reply.get("error")
+        raised = reply.get("error")
         return Outcome(
             value=reply.get("value"),
-            error=exception_from(error) if error else None,
+            error=exception_from(raised) if raised else None,
             float_warnings=tuple(str(w) for w in reply.get("warnings") or ()),
             mutated=tuple(str(m) for m in reply.get("mutated") or ()),
             args=tuple(reply.get("args") or args),
             lines=reply["lines"] if type(reply.get("lines")) is int else None,
         )
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         outcome = self.course_remote(args, kwargs, None)
         if outcome.error is not None:
             raise outcome.error
@@ -230,12 +236,12 @@ class VerifyTests(NbGraderPreprocessor):
     budget = Float(10.0, help="Seconds each graded function may use in its sandbox, all "
                               "its tests together.").tag(config=True)
 
-    def preprocess(self, nb, resources):
+    def preprocess(self, nb: NotebookNode, resources: dict[str, Any]) -> tuple[NotebookNode, dict[str, Any]]:
         functions = graded_functions(nb, resources)
         lesson = resources["nbgrader"]["assignment"]
-        sandboxes = {}
+        sandboxes: dict[str, Sandbox] = {}
 
-        def sandbox(function):
+        def sandbox(function: str) -> Sandbox:
             if function not in sandboxes:
                 contract = CONTRACTS.get(function)
                 budget = contract.budget if contract and contract.budget else self.budget
@@ -255,7 +261,7 @@ class VerifyTests(NbGraderPreprocessor):
         return nb, resources
 
 
-def graded_functions(nb, resources):
+def graded_functions(nb: NotebookNode, resources: dict[str, Any] | None) -> list[str]:
     """The assignment's graded functions, from the gradebook's answer cells (the
     instructor's version: a student who removed a cell's metadata cannot hide it)."""
     info = (resources or {}).get("nbgrader", {})
@@ -267,7 +273,7 @@ def graded_functions(nb, resources):
     return cells.functions(nb)
 
 
-def allowed_references(function, functions):
+def allowed_references(function: str, functions: Sequence[str]) -> tuple[str, ...]:
     """What an answer may call from helpers.reference: the references of earlier lessons
     (what the lesson's student bundle holds) and those its contract ``uses``. Never this
     lesson's or a later one's: lesson 01's sigmoid may not call lesson 04's softmax.
@@ -284,7 +290,7 @@ def allowed_references(function, functions):
     return tuple(n for n in reference.__all__ if lessons.get(n, lesson) < lesson or n in uses)
 
 
-def answer_source(nb, function):
+def answer_source(nb: NotebookNode, function: str) -> str:
     """The student's answer for ``function``: the answer cell with that grade_id, else the
     last code cell that defines it (a student may have pasted it into a new cell)."""
     for cell in nb.cells:
@@ -296,22 +302,23 @@ def answer_source(nb, function):
 
 
 class _LazyRemote(Remote):
-    def __init__(self, function, sandbox):
+    def __init__(self, function: str, sandbox: Callable[[str], Sandbox]) -> None:
         self._function, self._factory = function, sandbox
         self.__name__ = function
 
     @property
-    def _sandbox(self):
+    def _sandbox(self) -> Sandbox:  # type: ignore[override]  # read-only: made on first use
         return self._factory(self._function)
 
 
-def run_test_cell(source, functions, sandbox):
+def run_test_cell(source: str, functions: Sequence[str],
+                  sandbox: Callable[[str], Sandbox]) -> list[NotebookNode]:
     """Outputs for a test cell run here, each graded function a sandbox proxy."""
     import numpy as np
-    namespace = {"__name__": "__main__", "np": np}
+    namespace: dict[str, Any] = {"__name__": "__main__", "np": np}
     namespace.update({f: _LazyRemote(f, sandbox) for f in functions})
     printed = io.StringIO()
-    outputs = []
+    outputs: list[NotebookNode] = []
     try:
         with contextlib.redirect_stdout(printed):
             exec(compile(source, "<test cell>", "exec"), namespace)
@@ -323,10 +330,10 @@ def run_test_cell(source, functions, sandbox):
     return ([_stream(text[:10000])] if text else []) + outputs
 
 
-def _stream(text):
+def _stream(text: str) -> NotebookNode:
     return NotebookNode(output_type="stream", name="stdout", text=text)
 
 
-def _error(name, message):
+def _error(name: str, message: str) -> NotebookNode:
     return NotebookNode(output_type="error", ename=name, evalue=message,
                         traceback=[f"{name}: {message}"])
