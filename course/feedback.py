@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import CourseError
 from .cells import hidden_lines  # noqa: F401 (tests/test_demo.py imports it from here)
-from .grade import course_settings, gradebook_url, inspect_gradebook, shown
+from .gradebook import course_settings, gradebook_url, inspect_gradebook, shown
 from .leaks import leak, secrets_of
 
 

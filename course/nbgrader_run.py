@@ -4,6 +4,7 @@ nbgrader's gradebook calls the ``alembic`` command from PATH, so every subproces
 this interpreter's ``bin/`` first on PATH (the venv need not be activated).
 """
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -45,3 +46,24 @@ def new_course(root):
     root.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "nbgrader_config.py", root / "nbgrader_config.py")
     return root
+
+
+#: nbgrader's own summary lines, which say that something failed but not what.
+GENERIC = ("There was an error processing", "see the the above", "Removing failed assignment",
+           "Traceback (most recent call last)")
+
+
+def why_failed(log: str) -> str:
+    """nbgrader's own error lines (``[ERROR] No notebooks found, ...``), else the last
+    exception raised, as one line."""
+    lines = [line.strip() for line in log.splitlines() if line.strip()]
+    errors = []
+    for line in lines:
+        if line.startswith("[ERROR]") and not any(g in line for g in GENERIC):
+            text = line[len("[ERROR]"):].strip()
+            if text not in errors:
+                errors.append(text)
+    raised = [line for line in lines if re.match(r"^[\w.]*(Error|Exception|Exit)\b.*:", line)
+              and not any(g in line for g in GENERIC)]
+    reason = " | ".join(errors) if errors else raised[-1] if raised else "no reason given"
+    return reason[:400]

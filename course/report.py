@@ -28,7 +28,8 @@ import nbformat
 
 from . import CourseError, cells
 from .cells import tested_function
-from .grade import course_settings, duration, gradebook_url, inspect_gradebook, recorded_problems, shown
+from .grade import duration, recorded_problems
+from .gradebook import course_settings, gradebook_url, inspect_gradebook, shown
 
 KNOWN = re.compile(r"This looks like a known mistake: (.+)")
 #: Signs in an autograded notebook that the student's code crashed or hung.

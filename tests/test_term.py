@@ -17,7 +17,7 @@ import pytest
 from nbgrader.api import Gradebook
 
 from course import ROOT, lessons
-from course.grade import _why
+from course.nbgrader_run import why_failed
 from course.nbgrader_run import environment, nbgrader, new_course
 from course.submissions import fill, solutions
 
@@ -214,5 +214,4 @@ def test_the_failure_reason_is_nbgraders_own_lines():
            "    nbgrader.converters.base.NbGraderException: No notebooks found\n"
            "[ERROR] Please see the the above traceback for details on the specific errors on the above failures.\n"
            "nbgrader.converters.base.NbGraderException: Please see the the above traceback for details\n")
-    assert _why(log) == ("grading failed: No notebooks found, did you forget to run "
-                         "'nbgrader generate_assignment'?")
+    assert why_failed(log) == "No notebooks found, did you forget to run 'nbgrader generate_assignment'?"
