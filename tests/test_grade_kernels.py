@@ -70,15 +70,20 @@ def test_sandboxed_kernels_look_like_fresh_ones(tmp_path):
 
 
 def test_a_kernel_works_in_a_copy_of_its_folder_and_sees_no_course(tmp_path):
-    (tmp_path / "data.txt").write_text("the student's own file")
-    code = ("import os\nprint(open('data.txt').read())\nopen('data.txt', 'w').write('changed')\n"
-            "print(os.listdir('/work' if os.path.isdir('/work') else '/'))\n"
+    """The copy holds the folder's notebooks and nothing else: under plain nbgrader
+    autograde, any other file there may be a copy of whatever a submitted link pointed at
+    (host.folder_archive)."""
+    (tmp_path / "mine.ipynb").write_text("the student's notebook")
+    (tmp_path / "data.txt").write_text("a file the submission brought")
+    code = ("import os\nprint(sorted(os.listdir('.')))\nprint(open('mine.ipynb').read())\n"
+            "open('mine.ipynb', 'w').write('changed')\n"
             f"print(os.path.exists({str(tmp_path)!r}), os.getuid() == 0)\n"
             "import helpers, pathlib\n"
             "print(sorted(p.name for p in pathlib.Path(helpers.__file__).parent.glob('reference/*.py')))")
     printed = run(code, tmp_path)[0]["text"].splitlines()
-    assert printed[0] == "the student's own file"
-    assert (tmp_path / "data.txt").read_text() == "the student's own file"  # a copy was changed
+    assert printed[0] == "['mine.ipynb']"
+    assert printed[1] == "the student's notebook"
+    assert (tmp_path / "mine.ipynb").read_text() == "the student's notebook"  # a copy was changed
     assert printed[2] == "False False"  # the grader's folders are not there; not root
     assert printed[3] == "['__init__.py']"  # lesson 01 sees no reference module
 
