@@ -5,7 +5,7 @@ from pathlib import Path
 
 import nbformat
 
-from . import ROOT, contracts_page
+from . import ROOT, contracts_page, hints
 from .bundle import write_helpers
 from .lessons import read
 from .nbgrader_run import nbgrader, new_course
@@ -28,7 +28,10 @@ def build_into(lessons, root):
 
 def build(lessons):
     """Rebuild the committed ``source/`` and ``release/`` of ``lessons`` in this repository,
-    and CONTRACTS.md. The build runs in a scratch course, so no gradebook is left behind."""
+    the student hints (helpers/hints/) and CONTRACTS.md. The build runs in a scratch course,
+    so no gradebook is left behind."""
+    for path in hints.write_all():  # before the helpers are copied beside the notebooks
+        print(f"wrote {path.relative_to(ROOT)}")
     with tempfile.TemporaryDirectory(prefix="course-build-") as scratch:
         built = build_into(lessons, scratch)
         for lesson in lessons:

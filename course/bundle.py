@@ -34,7 +34,7 @@ from . import lessons as course_lessons
 from .lessons import Lesson
 
 HELPERS = ROOT / "helpers"
-TOPIC_PACKAGES = ("plots", "widgets", "contracts")
+TOPIC_PACKAGES = ("plots", "widgets", "contracts", "hints")
 # What a student's notebook needs to run (nbgrader: JupyterLab's Validate button and the
 # exchange's fetch and submit); version ranges are taken from pyproject.toml.
 STUDENT_PACKAGES = ("nbgrader", "jupyterlab", "ipywidgets", "ipykernel", "numpy", "matplotlib", "scikit-learn")
