@@ -64,9 +64,9 @@ def _check(name: str, fn: Callable[..., Any], args: Sequence[Any], kwargs: dict[
         elif spec.properties:
             problems += [p for p in (prop(got.args, got.value) for prop in spec.properties) if p]
         if not problems and counting:
-            loop_problem = _loop_problem(fn, args, kwargs, spec, got)
-            if loop_problem:
-                problems.append(loop_problem)
+            looping = loop_problem(fn, args, kwargs, spec, got)
+            if looping:
+                problems.append(looping)
                 loops = True
     if got.mutated:
         problems.append(
@@ -113,7 +113,7 @@ class CheckFailed(AssertionError):
 REPEATS = 3
 
 
-def _loop_problem(fn: Callable[..., Any], args: Sequence[Any], kwargs: dict[str, Any],
+def loop_problem(fn: Callable[..., Any], args: Sequence[Any], kwargs: dict[str, Any],
                   spec: Contract, got: Outcome) -> str | None:
     """What is wrong if ``fn`` loops in Python over samples or elements: run on its input
     repeated along the contract's batch axes, a vectorised function runs exactly as many
@@ -198,16 +198,20 @@ def diagnose(name: str, args: Sequence[Any], kwargs: dict[str, Any], got: Outcom
 
     A mistake is named only when it behaves like the submission on more than this one
     input: also on :data:`VARIANTS` other inputs of the same shapes and ranges, when the
-    ``submission`` is given. And when the submission ``loops`` (see :func:`_loop_problem`),
+    ``submission`` is given. And when the submission ``loops`` (see :func:`loop_problem`),
     only a mistake that loops too is named."""
     spec = contract(name)
 
     def alike(mistake: Callable[..., Any]) -> bool:
         theirs = run(mistake, args, kwargs, spec.args, count_lines=loops)
         return (same_behaviour(theirs, got, spec)
-                and (not loops or bool(_loop_problem(mistake, args, kwargs, spec, theirs)))
+                and (not loops or bool(loop_problem(mistake, args, kwargs, spec, theirs)))
                 and (submission is None or _alike_elsewhere(submission, mistake, args, kwargs, spec)))
-    return first_mistake_like(name, alike)
+    found = first_mistake_like(name, alike)
+    if found is None and not catalogue.available():  # a student's copy of the course
+        from .hints import hint
+        found = hint(name, args, kwargs, got, submission, loops)
+    return found
 
 
 def first_mistake_like(name: str, alike: Callable[[Callable[..., Any]], bool]) -> str | None:
@@ -236,9 +240,9 @@ VARIANTS = 2
 def _alike_elsewhere(submission: Callable[..., Any], mistake: Callable[..., Any],
                      args: Sequence[Any], kwargs: dict[str, Any], spec: Contract) -> bool:
     """Whether ``submission`` and ``mistake`` behave alike on VARIANTS inputs like this
-    one (:func:`_variant`). Inputs with nothing to vary count as alike."""
+    one (:func:`variant`). Inputs with nothing to vary count as alike."""
     for seed in range(1, VARIANTS + 1):
-        varied = _variant(args, kwargs, seed)
+        varied = variant(args, kwargs, seed)
         if varied is None:
             return True
         with references_for(submission, spec.uses):
@@ -248,7 +252,7 @@ def _alike_elsewhere(submission: Callable[..., Any], mistake: Callable[..., Any]
     return True
 
 
-def _variant(args: Sequence[Any], kwargs: dict[str, Any],
+def variant(args: Sequence[Any], kwargs: dict[str, Any],
              seed: int) -> tuple[tuple[Any, ...], dict[str, Any]] | None:
     """The inputs with every float array redrawn: for seed 1 uniformly between its own
     minimum and maximum (same range: probabilities stay probabilities), for later seeds
@@ -291,10 +295,10 @@ def same_behaviour(a: Outcome, b: Outcome, spec: Contract) -> bool:
             return False
     except TypeError:  # values of a kind the comparison does not know: not alike
         return False
-    return _properties(a, spec) == _properties(b, spec)
+    return properties_of(a, spec) == properties_of(b, spec)
 
 
-def _properties(outcome: Outcome, spec: Contract) -> list[str | None]:
+def properties_of(outcome: Outcome, spec: Contract) -> list[str | None]:
     """The contract's property messages for an outcome (a failing property is behaviour)."""
     found = []
     for prop in spec.properties:

@@ -66,6 +66,12 @@ def catalogue_dir() -> Path:
     return Path(os.environ.get("COURSE_MISTAKES_DIR", DEFAULT_DIR))
 
 
+def available() -> bool:
+    """Whether this copy of the course has the catalogue (a student's copy has not: it
+    has the hints of helpers.hints instead)."""
+    return catalogue_dir().is_dir()
+
+
 class CatalogueError(Exception):
     """A catalogue file that could not be executed (the message names it)."""
 
