@@ -20,12 +20,14 @@ an expected failure until the sandbox's view of the notebook folder is narrowed.
 import hashlib
 import os
 import shutil
+import signal
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
 from nbgrader.api import Gradebook
 
+from attacks import LINGER, attack_processes
 from course import ROOT, lessons
 from course.grade import grade
 from course.nbgrader_run import nbgrader, new_course
@@ -46,7 +48,9 @@ PASSING_INIT = ("import numpy as np\n"
                 "np.allclose = lambda *a, **k: True\n"
                 "np.testing.assert_allclose = lambda *a, **k: None\n"
                 "from . import mine  # noqa: F401\n")
-MINE = "import builtins\nbuiltins.AssertionError = type('Quiet', (Exception,), {})\n"
+# ... and leaves a process behind, to be found if the tampered helpers ever ran while graded
+MINE = ("import builtins, subprocess, sys\nbuiltins.AssertionError = type('Quiet', (Exception,), {})\n"
+        f"subprocess.Popen([sys.executable, '-c', {LINGER!r}], start_new_session=True)\n")
 # The answer cell reads every file of its helpers folder and prints what looks like a
 # solution (the marker is split, so this code's own text holds none).
 SNOOP = ("import pathlib\n"
@@ -89,7 +93,9 @@ def graded(tmp_path_factory):
     (helpers / "solution.txt").symlink_to(root / "source" / LESSON.name / LESSON.notebook_name)
     (helpers / "gradebook.db").symlink_to(root / "gradebook.db")
     before = digest(root / "submitted")
+    assert attack_processes() == []
     results = {r.student: r for r in grade(LESSON, jobs=1, root=root, progress=False)}
+    assert attack_processes() == [], "the tampered helpers ran while graded"
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
         scores = {s: {g.name: g.score for g in
                       gradebook.find_submission_notebook(LESSON.name, LESSON.name, s).grades}
@@ -116,7 +122,11 @@ def test_the_tampered_helpers_would_pass_the_wrong_answer_in_its_own_kernel(grad
                    resources={"metadata": {"path": str(folder)}}).execute()
     failed = {cell.metadata.nbgrader.grade_id for cell in nb.cells if cell.cell_type == "code"
               and any(o.output_type == "error" for o in cell.outputs)}
+    lingering = attack_processes()  # the tampered helpers ran here: their process is found
+    for pid in lingering:
+        os.kill(pid, signal.SIGKILL)
     assert not failed & {"test_dense_forward", "test_dense_forward_more"}
+    assert lingering, "the process check would not see what the tampered helpers start"
 
 
 def test_tampered_helpers_score_what_the_wrong_answer_scores(graded):
@@ -147,6 +157,7 @@ def test_plain_nbgrader_autograde_shows_no_linked_file_to_student_code(graded):
     root, _, _, before = graded
     nbgrader(root, "autograde", LESSON.name, "--student=tampered", "--force")
     assert digest(root / "submitted") == before
+    assert attack_processes() == [], "the tampered helpers ran while graded"
     nb = nbformat.read(root / "autograded" / "tampered" / LESSON.name / LESSON.notebook_name, as_version=4)
     printed = [o.get("text", "") for cell in nb.cells for o in cell.get("outputs", [])]
     assert printed and not [text for text in printed if "LEAKED" in text]
