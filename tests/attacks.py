@@ -1,5 +1,8 @@
 """What the attack tests share: a process an attack starts names itself ``course-attack``
-(prctl PR_SET_NAME), so that a test can find any that outlived grading."""
+(prctl PR_SET_NAME), so that a test can find any that outlived grading; and a digest of a
+folder, so that a test can tell that grading left ``submitted/`` as it was."""
+import hashlib
+import os
 from pathlib import Path
 
 NAME = "course-attack"
@@ -17,4 +20,16 @@ def attack_processes() -> list[int]:
                 found.append(int(comm.parent.name))
         except OSError:
             pass
+    return found
+
+
+def digest(folder: Path) -> dict[str, str]:
+    """path -> sha256 of every file and link below ``folder`` (links by their target)."""
+    found = {}
+    for path in sorted(Path(folder).rglob("*")):
+        relative = str(path.relative_to(folder))
+        if path.is_symlink():
+            found[relative] = "link " + os.readlink(path)
+        elif path.is_file():
+            found[relative] = hashlib.sha256(path.read_bytes()).hexdigest()
     return found

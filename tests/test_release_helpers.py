@@ -17,7 +17,6 @@ solution, and ``submitted/`` stays byte-identical. Plain ``nbgrader autograde`` 
 README's alternative) shows a linked file's content to the student's code: that test is
 an expected failure until the sandbox's view of the notebook folder is narrowed.
 """
-import hashlib
 import os
 import shutil
 import signal
@@ -27,7 +26,7 @@ import pytest
 from nbclient import NotebookClient
 from nbgrader.api import Gradebook
 
-from attacks import LINGER, attack_processes
+from attacks import LINGER, attack_processes, digest
 from course import ROOT, lessons
 from course.grade import grade
 from course.nbgrader_run import nbgrader, new_course
@@ -59,18 +58,6 @@ SNOOP = ("import pathlib\n"
          "        _text = _path.read_text(errors='replace')\n"
          "        if 'BEGIN ' + 'SOLUTION' in _text or 'gradebook' in _path.name:\n"
          "            print('LEAKED', _path, _text[:20000])\n")
-
-
-def digest(folder):
-    """path -> sha256 of every file and link below ``folder`` (links by their target)."""
-    found = {}
-    for path in sorted(folder.rglob("*")):
-        relative = str(path.relative_to(folder))
-        if path.is_symlink():
-            found[relative] = "link " + os.readlink(path)
-        elif path.is_file():
-            found[relative] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return found
 
 
 @pytest.fixture(scope="module")

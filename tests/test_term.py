@@ -6,7 +6,6 @@ with ``python -m course report`` (real nbgrader, real sandbox); the tests read t
 commands' output, the gradebook, ``submitted/`` and ``reports/<lesson>/``.
 """
 import csv
-import hashlib
 import shutil
 import subprocess
 import sys
@@ -16,9 +15,9 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
+from attacks import digest
 from course import ROOT, lessons
-from course.nbgrader_run import why_failed
-from course.nbgrader_run import environment, nbgrader, new_course
+from course.nbgrader_run import environment, nbgrader, new_course, why_failed
 from course.submissions import fill, solutions
 
 LESSON = lessons.find(["01_forward_propagation"])[0]
@@ -29,12 +28,6 @@ DUE = "2026-01-10 17:00:00 UTC"
 SIGN_FLIPPED = ("import numpy as np\ndef sigmoid(z):\n    e = np.exp(-np.abs(z))\n"
                 "    return np.where(z >= 0, e / (1 + e), 1 / (1 + e))\n")
 FULL = 10.0
-
-
-def fingerprint(folder):
-    """{relative path: sha256} of every file under ``folder``."""
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def course(*args, root, timeout=600):
@@ -70,11 +63,11 @@ def term(tmp_path_factory):
                              f"--CourseDirectory.root={root}"], cwd=root, env=environment(),
                             capture_output=True, text=True, timeout=300)
     assert failed.returncode != 0 and "No notebooks found" in failed.stdout + failed.stderr
-    before = fingerprint(root / "submitted")
+    before = digest(root / "submitted")
     start = time.perf_counter()
     graded = course("grade", LESSON.name, "--jobs", "2", root=root)
     seconds = time.perf_counter() - start
-    after = fingerprint(root / "submitted")
+    after = digest(root / "submitted")
     reported = course("report", LESSON.name, root=root)
     assert reported.returncode == 0, reported.stderr
     return root, graded, seconds, before, after, reported
