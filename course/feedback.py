@@ -16,7 +16,6 @@ import sys
 from pathlib import Path
 
 from . import CourseError
-from .cells import hidden_lines  # noqa: F401 (tests/test_demo.py imports it from here)
 from .gradebook import course_settings, gradebook_url, inspect_gradebook, shown
 from .leaks import leak, secrets_of
 

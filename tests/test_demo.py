@@ -15,7 +15,8 @@ import pytest
 
 from course import ROOT, lessons
 from course.demo import MARKER, students
-from course.feedback import hidden_lines, page_lines
+from course.cells import hidden_lines
+from course.feedback import page_lines
 from course.nbgrader_run import environment
 
 LESSON = lessons.find(["01_forward_propagation"])[0]
