@@ -32,7 +32,7 @@ sandbox:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap; \
 	  else echo "bubblewrap is missing (grading needs it): sudo apt-get install bubblewrap"; fi; }
 
-# The linter (ruff) and the type checker (mypy: helpers/ and course/grading/), as
+# The linter (ruff) and the type checker (mypy: helpers/, course/isolation/ and course/preprocessors/), as
 # configured in pyproject.toml. Part of test and test-fast.
 lint: setup
 	$(BIN)/ruff check .

@@ -8,12 +8,12 @@ c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedE
 # a second; 60 s per cell only bounds a student's runaway code.
 c.ExecutePreprocessor.timeout = 60
 
-# Grading does not trust the student's kernel (see course/grading/__init__.py): the
+# Grading does not trust the student's kernel (see course/isolation/__init__.py): the
 # kernel runs the lesson's cells but not its tests, and each test cell is re-run in the
 # grader against the student's answers in sandbox processes.
 c.Autograde.autograde_preprocessors = [
-    "course.grading.verify.GradingExecute",
-    "course.grading.verify.VerifyTests",
+    "course.preprocessors.grading_execute.GradingExecute",
+    "course.preprocessors.verify_tests.VerifyTests",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
@@ -25,7 +25,7 @@ c.Autograde.autograde_preprocessors = [
 # Hand-edited submissions (renamed grade_ids, duplicated cells) are repaired before
 # nbgrader's own sanitizing, which would otherwise stop on them.
 c.Autograde.sanitize_preprocessors = [
-    "course.grading.verify.RepairSubmission",
+    "course.preprocessors.repair_submission.RepairSubmission",
     "nbgrader.preprocessors.ClearOutput",
     "nbgrader.preprocessors.DeduplicateIds",
     "nbgrader.preprocessors.OverwriteKernelspec",

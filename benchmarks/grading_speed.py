@@ -30,23 +30,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import nbformat  # noqa: E402
 
-from course import lessons  # noqa: E402
+from course import lesson_files  # noqa: E402
 from course.demo import students as demo_students  # noqa: E402
-from course.nbgrader_run import environment, nbgrader, new_course  # noqa: E402
+from course.nbgrader_run import environment  # noqa: E402
+from course.scratch import scratch_course, submit  # noqa: E402
 
 
 def build_class(base, lesson, count):
-    root = new_course(base)
-    shutil.copytree(ROOT / "source" / lesson.name, root / "source" / lesson.name)
-    nbgrader(root, "generate_assignment", lesson.name, "--force")
+    root = scratch_course(base, lesson)
     variants = list(demo_students(lesson).items())
     for i in range(count):
         kind, nb = variants[i % len(variants)]
-        folder = root / "submitted" / f"{kind}_{i:03d}" / lesson.name
-        folder.mkdir(parents=True)
-        nbformat.write(nb, folder / lesson.notebook_name)
+        submit(root, lesson, f"{kind}_{i:03d}", nb)
     return root
 
 
@@ -74,8 +70,8 @@ def sandbox_costs(lesson, starts=3, answers=20):
     """Median seconds to start a sandbox, and to reset it and run an answer cell in it."""
     import statistics
 
-    from course.grading.host import Host
-    from course.grading.sandbox import Sandbox
+    from course.isolation.host import Host
+    from course.isolation.sandbox import Sandbox
 
     cold = []
     for _ in range(starts):
@@ -105,7 +101,7 @@ def main(argv=None):
     parser.add_argument("--lesson", default="01_forward_propagation")
     parser.add_argument("--keep", default=None, help="keep the three graded courses in this folder")
     args = parser.parse_args(argv)
-    lesson = lessons.find([args.lesson])[0]
+    lesson = lesson_files.find([args.lesson])[0]
     scratch = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="course-bench-"))
     scratch.mkdir(parents=True, exist_ok=True)
     try:

@@ -83,17 +83,17 @@ def _shard(text):
 
 
 def run(args):
-    from . import lessons
+    from . import lesson_files
     if args.command == "build":
         from .build import build
-        build(lessons.find(args.assignments))
+        build(lesson_files.find(args.assignments))
         return 0
     if args.command == "check":
-        from .check import check
-        return check(lessons.find(args.assignments))
+        from .preflight import check
+        return check(lesson_files.find(args.assignments))
     if args.command == "grade":
         from .grade import grade, print_report
-        lesson = lessons.find([args.assignment])[0]
+        lesson = lesson_files.find([args.assignment])[0]
         if args.jobs < 1:
             raise CourseError("--jobs must be at least 1")
         shard = _shard(args.shard) if args.shard else None
@@ -103,13 +103,13 @@ def run(args):
         return 0 if all(r.graded for r in results) else 1
     if args.command == "report":
         from .report import report, summary
-        lesson = lessons.find([args.assignment])[0]
+        lesson = lesson_files.find([args.assignment])[0]
         folder, data = report(lesson, args.course_dir or ROOT, db_url=args.db, out=args.out)
         print(summary(folder, data))
         return 0
     if args.command == "feedback":
         from .feedback import feedback
-        lesson = lessons.find([args.assignment])[0]
+        lesson = lesson_files.find([args.assignment])[0]
         pages = feedback(lesson, args.course_dir or ROOT, db_url=args.db, students=args.student)
         from .report import display_path
         print(f"{lesson.name}: feedback for {len(pages)} student(s) in "
@@ -119,13 +119,13 @@ def run(args):
         from .demo import DEFAULT_LESSON, demo
         if args.jobs < 1:
             raise CourseError("--jobs must be at least 1")
-        lesson = lessons.find([args.lesson or DEFAULT_LESSON])[0]
+        lesson = lesson_files.find([args.lesson or DEFAULT_LESSON])[0]
         demo(lesson, args.dir or ROOT / "demo", jobs=args.jobs)
         return 0
     if args.command == "student-bundle":
         from .bundle import student_bundle
         from .report import display_path
-        lesson = lessons.find([args.assignment])[0]
+        lesson = lesson_files.find([args.assignment])[0]
         folder = student_bundle(lesson, args.out or ROOT / "bundles")
         print(f"{lesson.name}: student bundle in {display_path(folder)}/ and {display_path(folder)}.zip")
         return 0

@@ -7,7 +7,7 @@ import nbformat
 
 from . import ROOT, contracts_page, hints
 from .bundle import write_helpers
-from .lessons import read
+from .lesson_files import read
 from .nbgrader_run import nbgrader, new_course
 
 

@@ -7,15 +7,14 @@ that could give away an answer to this lesson's graded functions or a later less
 
 - ``helpers/reference/<topic>.py`` ships only for earlier lessons (their functions are
   the course's versions that later lessons build on);
-- the modules of a topic (``plots/``, ``widgets/``, ``contracts/``, ``check_<topic>.py``)
+- the modules of a topic (``plots/``, ``widgets/``, ``contracts/``, ``hints/``, ``checkers/``)
   ship for this lesson and earlier ones: by design they never import a reference of their
   own lesson or a later one, and take the student's functions instead;
 - the mistake catalogue (``tests/mistakes``, full of correct alternatives), the hidden
   tests (stripped from the release notebook by nbgrader), the solutions (``source/``,
   ``course/lessons/``) and the course's tooling (``course/``) never ship.
 
-A topic belongs to the lesson whose graded functions its reference module defines, so a
-new lesson needs no change here. Before writing anything the bundle's modules are read
+Which lesson teaches which topic is written in :mod:`course.topics`. Before writing anything the bundle's modules are read
 back: one that imports a held-back module stops the command (tests/test_bundle.py proves
 the rest: no callable in a bundle passes a held-back function's tests).
 """
@@ -30,11 +29,12 @@ from pathlib import Path
 import nbformat
 
 from . import ROOT, CourseError, cells
-from . import lessons as course_lessons
-from .lessons import Lesson
+from . import lesson_files
+from .lesson_files import Lesson
+from .topics import TOPICS
 
 HELPERS = ROOT / "helpers"
-TOPIC_PACKAGES = ("plots", "widgets", "contracts", "hints")
+TOPIC_PACKAGES = ("plots", "widgets", "contracts", "hints", "checkers")
 # What a student's notebook needs to run (nbgrader: JupyterLab's Validate button and the
 # exchange's fetch and submit); version ranges are taken from pyproject.toml.
 STUDENT_PACKAGES = ("nbgrader", "jupyterlab", "ipywidgets", "ipykernel", "numpy", "matplotlib", "scikit-learn")
@@ -42,29 +42,24 @@ STUDENT_PACKAGES = ("nbgrader", "jupyterlab", "ipywidgets", "ipykernel", "numpy"
 
 def graded_functions(lesson: Lesson) -> list[str]:
     """The names of the lesson's graded functions."""
-    return cells.functions(course_lessons.read(lesson))
+    return cells.functions(lesson_files.read(lesson))
 
 
 @functools.cache  # the lessons do not change while one command runs
 def function_lessons() -> dict[str, int]:
     """graded function -> the index (in lesson order) of the lesson that grades it."""
-    return {name: index for index, lesson in enumerate(course_lessons.all_lessons())
+    return {name: index for index, lesson in enumerate(lesson_files.all_lessons())
             for name in graded_functions(lesson)}
 
 
 @functools.cache
 def topic_lessons() -> dict[str, int]:
-    """topic -> the index (in lesson order) of the lesson that grades its functions."""
-    owner = function_lessons()
-    topics: dict[str, int] = {}
-    for module in sorted((HELPERS / "reference").glob("[!_]*.py")):
-        exported = _exported_names(module)
-        indices = {owner[name] for name in exported if name in owner}
-        if len(indices) != 1:
-            raise CourseError(f"helpers/reference/{module.name} should define the graded functions "
-                              f"of exactly one lesson; it defines those of {len(indices)}")
-        topics[module.stem] = indices.pop()
-    return topics
+    """topic -> the index (in lesson order) of the lesson that teaches it (course.topics)."""
+    lessons = lesson_files.all_lessons()
+    unnamed = [lesson.name for lesson in lessons if lesson.name not in TOPICS]
+    if unnamed:
+        raise CourseError(f"lesson {unnamed[0]} has no topic: add it to TOPICS in course/topics.py")
+    return {TOPICS[lesson.name]: index for index, lesson in enumerate(lessons)}
 
 
 @functools.cache
@@ -80,7 +75,7 @@ def reference_lessons() -> dict[str, int]:
 
 def shipped_files(lesson: Lesson) -> list[Path]:
     """Paths relative to helpers/ of every file the lesson's bundle holds."""
-    ordered = [l.name for l in course_lessons.all_lessons()]
+    ordered = [l.name for l in lesson_files.all_lessons()]
     index = ordered.index(lesson.name)
     topics = topic_lessons()
     files = []
@@ -93,8 +88,8 @@ def shipped_files(lesson: Lesson) -> list[Path]:
             files.append(relative)
             continue
         if topic not in topics:
-            raise CourseError(f"helpers/{relative} belongs to no lesson: name it after a module "
-                              "of helpers/reference/ (its topic)")
+            raise CourseError(f"helpers/{relative} belongs to no lesson: name it after a topic "
+                              "of course/topics.py")
         latest = index - 1 if relative.parts[0] == "reference" else index
         if topics[topic] <= latest:
             files.append(relative)
@@ -169,9 +164,6 @@ def _topic_of(relative: Path) -> str | None:
     parts = relative.parts
     if len(parts) == 2 and parts[0] in (*TOPIC_PACKAGES, "reference") and parts[1] != "__init__.py":
         return Path(parts[1]).stem
-    match = re.fullmatch(r"check_(\w+)\.py", relative.name)
-    if len(parts) == 1 and match:
-        return match.group(1)
     return None
 
 

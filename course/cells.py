@@ -1,6 +1,6 @@
 """What each cell of a course notebook is: the one place that says so.
 
-Every notebook the course handles (a lesson as :func:`course.lessons.read` returns it, its
+Every notebook the course handles (a lesson as :func:`course.lesson_files.read` returns it, its
 ``source/`` and ``release/`` notebooks, a student's submission) has four kinds of cell, told
 apart by their nbgrader metadata alone:
 
@@ -48,7 +48,7 @@ def is_students_own(cell: NotebookNode) -> bool:
 
 def functions(nb: NotebookNode) -> list[str]:
     """The notebook's graded functions, in order."""
-    # a solution or test cell has a grade_id: nbgrader's schema requires one (lessons.read checks it,
+    # a solution or test cell has a grade_id: nbgrader's schema requires one (lesson_files.read checks it,
     # RepairSubmission strips metadata without a known grade_id from a submission)
     return [cast(str, grade_id(cell)) for cell in nb.cells if is_function(cell)]
 

@@ -1,7 +1,7 @@
 """``python -m course grade <assignment> [--jobs N] [--db URL]``: autograde a class.
 
 Every student in ``submitted/`` is graded by real nbgrader autograde, spread over N
-worker processes (``course.grading.worker``) that share one gradebook: SQLite by
+worker processes (:mod:`course.pool`) that share one gradebook: SQLite by
 default, or any database nbgrader supports (PostgreSQL for graders on several
 machines). Workers take the next student as they finish one, so a slow notebook never
 holds up a share of the class.
@@ -13,15 +13,8 @@ notebook is reported by name and skipped, a notebook saved under another name is
 under the expected one. One student's failure never stops the others; each is reported
 in one line.
 """
-import json
-import os
-import re
-import selectors
 import shutil
-import subprocess
-import sys
 import tempfile
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,8 +23,11 @@ import nbformat
 from . import ROOT, CourseError
 from .gradebook import (course_settings, gradebook_url, inspect_gradebook, prepare_gradebook, record_zero,
                         seconds_late)
-from .grading.host import NO_SANDBOX_VARIABLE, SandboxUnavailable, require_bubblewrap
-from .nbgrader_run import environment, why_failed
+from .isolation.host import SandboxUnavailable, require_bubblewrap
+from .nbgrader_run import why_failed
+from .pool import run_pool, worker_url
+from .progress import Progress
+from .records import record_problems, record_unsandboxed
 
 
 
@@ -141,8 +137,10 @@ def grade(lesson, jobs=1, db_url=None, root=ROOT, progress=True, students=None, 
             if ok:
                 ready.append(student)
         if ready:
-            _run_workers(root, lesson, _worker_url(db_url), ready, results, min(jobs, len(ready)), progress,
-                         sandbox, staging)
+            bar = Progress(len(ready), show=progress)
+            for report in run_pool(root, lesson, worker_url(db_url), ready, jobs, sandbox, staging, bar):
+                take(results[report.student], report, staging)
+            bar.close(min(jobs, len(ready)))
             record_unsandboxed(root, lesson, [s for s in ready if results[s].graded], not sandbox)
     unreadable = [s for s in names if s not in ready and UNREADABLE in results[s].problems[-1]]
     if unreadable:
@@ -155,6 +153,17 @@ def grade(lesson, jobs=1, db_url=None, root=ROOT, progress=True, students=None, 
             found = diagnosed(root, lesson, student)
             results[student].mistakes, results[student].crashes = sorted(found.mistakes), found.crashes
     return list(results.values())
+
+
+def take(result, report, staging):
+    """Put what a worker reported on one student into its StudentResult."""
+    if report.lost:
+        result.problems.append(report.lost)
+        return
+    result.graded, result.seconds = report.success, report.seconds
+    if not report.success:  # named by its place in submitted/, not the copy's
+        result.problems.append(f"grading failed: {why_failed(report.log)}".replace(str(staging), "submitted"))
+    result.problems += _warnings(report.log)
 
 
 def diagnosed(root, lesson, student):
@@ -180,195 +189,8 @@ def duration(seconds):
     return text or f"{seconds} s"
 
 
-PROBLEMS = "problems.json"  # autograded/<lesson>.problems.json: each student's latest problems
-
-
-def record_problems(root, lesson, results):
-    """Keep each student's problems of their latest grading (the report's problems table)."""
-    path = Path(root) / "autograded" / f"{lesson.name}.{PROBLEMS}"
-    known = json.loads(path.read_text()) if path.is_file() else {}
-    for result in results:
-        known[result.student] = {"graded": result.graded, "problems": result.problems}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(known, indent=1, sort_keys=True) + "\n")
-
-
-def recorded_problems(root, lesson):
-    """{student: {"graded", "problems"}} as the latest grading runs left them."""
-    path = Path(root) / "autograded" / f"{lesson.name}.{PROBLEMS}"
-    try:
-        return json.loads(path.read_text())
-    except (OSError, ValueError):
-        return {}
-
-
-UNSANDBOXED = "unsandboxed.txt"  # autograded/<lesson>/..: who was graded with --no-sandbox
-
-
-def record_unsandboxed(root, lesson, students, unsandboxed):
-    """Keep ``autograded/<lesson>.unsandboxed.txt`` listing the students whose latest
-    grading ran without the sandbox (the report states it)."""
-    path = Path(root) / "autograded" / f"{lesson.name}.{UNSANDBOXED}"
-    listed = set(path.read_text().split()) if path.is_file() else set()
-    listed = (listed | set(students)) if unsandboxed else (listed - set(students))
-    if listed:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("".join(f"{s}\n" for s in sorted(listed)))
-    elif path.is_file():
-        path.unlink()
-
-
-def unsandboxed_students(root, lesson):
-    path = Path(root) / "autograded" / f"{lesson.name}.{UNSANDBOXED}"
-    return sorted(path.read_text().split()) if path.is_file() else []
-
-
-def _worker_url(db_url):
-    """SQLite shared by several workers: wait for a lock rather than fail at once."""
-    if db_url.startswith("sqlite:") and "?" not in db_url:
-        return db_url + "?timeout=60"
-    return db_url
-
-
-#: A student whose grading takes longer than this has a worker that is stuck (each of a
-#: notebook's cells is bounded far below it): the worker is stopped and the run goes on.
-STUDENT_LIMIT = 1800.0
-
-
-class _Worker:
-    def __init__(self, root, lesson, db_url, sandbox=True, staging=None):
-        self.log = tempfile.TemporaryFile(mode="w+")
-        env = environment()
-        if not sandbox:
-            env[NO_SANDBOX_VARIABLE] = "1"
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "course.grading.worker", str(root), lesson.name, db_url,
-             *([str(staging)] if staging else [])],
-            cwd=root, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=self.log, text=True, bufsize=1)
-        self.current = None
-        self.since = time.monotonic()
-        self.pending = b""  # read from stdout, not yet a whole line
-
-    def lines(self):
-        """The whole lines the worker has written since the last call, and whether its
-        stdout has ended. Read from the file descriptor itself: a buffered readline could
-        keep a second line in its buffer, unseen by select, and wait forever."""
-        chunk = os.read(self.process.stdout.fileno(), 65536)
-        self.pending += chunk
-        *whole, self.pending = self.pending.split(b"\n")
-        return [line.decode("utf-8", "replace") for line in whole], not chunk
-
-    def last_words(self):
-        """The last line of a dead worker's traceback, if it left one."""
-        self.log.seek(0)
-        lines = [line.strip() for line in self.log.read()[-20000:].splitlines() if line.strip()]
-        raised = [line for line in lines if re.match(r"^[\w.]*(Error|Exception|Exit)\b", line)]
-        return raised[-1][:300] if raised else None
-
-    def give(self, student):
-        self.current = student
-        self.since = time.monotonic()
-        try:
-            self.process.stdin.write(student + "\n")
-            self.process.stdin.flush()
-        except OSError:
-            pass  # it died; its stdout ends and the student is reported
-
-    def finish(self):
-        try:
-            self.process.stdin.close()
-        except OSError:
-            pass
-
-
-def _run_workers(root, lesson, db_url, ready, results, jobs, progress, sandbox=True, staging=None):
-    queue = list(ready)
-    start = time.perf_counter()
-    done = 0
-    restarts = 0
-    selector = selectors.DefaultSelector()
-    show_bar = progress and sys.stderr.isatty()
-
-    def launch():
-        worker = _Worker(root, lesson, db_url, sandbox, staging)
-        selector.register(worker.process.stdout, selectors.EVENT_READ, worker)
-        return worker
-
-    def feed(worker):
-        if queue:
-            worker.give(queue.pop(0))
-        else:
-            worker.current = None
-            worker.finish()
-
-    def ended(worker, why=None):
-        nonlocal done, restarts
-        selector.unregister(worker.process.stdout)
-        if why:
-            worker.process.kill()
-        worker.process.wait()
-        if worker.current is not None:
-            why = why or worker.last_words()
-            results[worker.current].problems.append(
-                "grading failed: the grading worker stopped while grading this student"
-                + (f" ({why})" if why else ""))
-            done += 1
-            worker.current = None
-            if queue and restarts < 2 * jobs:
-                restarts += 1
-                workers.append(launch())
-                feed(workers[-1])
-
-    workers = [launch() for _ in range(jobs)]
-    for worker in workers:
-        feed(worker)
-    if show_bar:
-        _bar(0, len(ready), 0.0)
-    try:
-        while selector.get_map():
-            for key, _ in selector.select(timeout=10):
-                worker = key.data
-                lines, closed = worker.lines()
-                for line in lines:
-                    if not line.startswith("@course "):
-                        continue
-                    report = json.loads(line[len("@course "):])
-                    if "student" not in report:
-                        continue
-                    result = results[report["student"]]
-                    result.graded, result.seconds = report["success"], report["seconds"]
-                    if not report["success"]:  # named by its place in submitted/, not the copy's
-                        result.problems.append(f"grading failed: {why_failed(report['log'])}".replace(str(staging), "submitted"))
-                    result.problems += _warnings(report["log"])
-                    done += 1
-                    feed(worker)
-                    if show_bar:
-                        _bar(done, len(ready), time.perf_counter() - start)
-                if closed:
-                    ended(worker)
-            for key in list(selector.get_map().values()):
-                worker = key.data
-                if worker.current is not None and time.monotonic() - worker.since > STUDENT_LIMIT:
-                    ended(worker, f"no result after {STUDENT_LIMIT:.0f} s; stopped")
-    finally:
-        for key in list(selector.get_map().values()):
-            key.data.process.kill()
-            key.data.process.wait()
-        selector.close()
-        for worker in workers:
-            worker.log.close()
-    seconds = time.perf_counter() - start
-    if progress:
-        print("\r\033[K" if show_bar else "", end="", file=sys.stderr)
-        print(f"graded {len(ready)} notebooks in {seconds:.1f} s "
-              f"({len(ready) / max(seconds, 1e-9):.2f} notebooks/s, {jobs} worker(s))", file=sys.stderr)
-    for student in ready:
-        if not results[student].graded and not results[student].problems:
-            results[student].problems.append("the grading worker stopped before this student")
-
-
 def _warnings(log):
+    """The repairs and cell problems nbgrader logged for one student, each once."""
     keep = ("submission:", "Missing grade cell", "cell type has changed", "Cell type has changed")
     seen = []
     for line in log.splitlines():
@@ -377,16 +199,6 @@ def _warnings(log):
             if text not in seen:
                 seen.append(text)
     return seen
-
-
-def _bar(done, total, seconds):
-    width = 30
-    filled = int(width * done / max(total, 1))
-    rate = done / seconds if seconds > 0 else 0.0
-    left = (total - done) / rate if rate > 0 else 0.0
-    eta = f"  {left:.0f} s left" if done and done < total else ""
-    print(f"\rgrading [{'#' * filled}{'.' * (width - filled)}] {done}/{total}  {rate:.2f} notebooks/s{eta}\033[K",
-          end="", file=sys.stderr, flush=True)
 
 
 def print_report(lesson, results):

@@ -24,12 +24,12 @@ from helpers import check as harness
 from helpers.contracts import contract
 from helpers.hints import HERE, behaviour, input_key, loops
 
-from . import bundle, cells, lessons
+from . import bundle, cells, lesson_files
 
 #: Checks the visible tests make that are not check_example (their own diagnoses need the
 #: catalogue): replaced by no-ops while the inputs are collected.
-OTHER_CHECKS = {"helpers.check_initialization": ("check_initializer",),
-                "helpers.check_capstone": ("check_classifier", "check_reproducible"),
+OTHER_CHECKS = {"helpers.checkers.initialization": ("check_initializer",),
+                "helpers.checkers.capstone": ("check_classifier", "check_reproducible"),
                 "helpers.contracts.batchnorm": ("check_backward",)}
 
 
@@ -49,7 +49,7 @@ def write_all() -> list[Path]:
 
 def table(topic: str) -> dict[str, dict[str, list[dict[str, Any]]]]:
     """{function (as the checks name it): {input key: [{"mistake", "behaviour"}]}}."""
-    lesson = lessons.all_lessons()[bundle.topic_lessons()[topic]]
+    lesson = lesson_files.all_lessons()[bundle.topic_lessons()[topic]]
     topic_functions = set(importlib.import_module(f"helpers.reference.{topic}").__all__)
     found: dict[str, dict[str, list[dict[str, Any]]]] = {}
     for name, args, kwargs in visible_checks(lesson):
@@ -65,10 +65,10 @@ def table(topic: str) -> dict[str, dict[str, list[dict[str, Any]]]]:
     return found
 
 
-def visible_checks(lesson: lessons.Lesson) -> list[tuple[str, tuple[Any, ...], dict[str, Any]]]:
+def visible_checks(lesson: lesson_files.Lesson) -> list[tuple[str, tuple[Any, ...], dict[str, Any]]]:
     """(name, args, kwargs) of every check_example the lesson's visible tests make, run
     with the course's references in place of the student's functions."""
-    nb = lessons.read(lesson)
+    nb = lesson_files.read(lesson)
     calls: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
 
     def record(name: str, fn: Any, args: Any, expected: Any = None, kwargs: Any = None) -> None:

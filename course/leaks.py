@@ -34,7 +34,7 @@ import nbformat
 
 from . import ROOT, cells
 from . import bundle
-from . import lessons as course_lessons
+from . import lesson_files
 
 MIN_LENGTH = 25  # shorter lines ("return x @ W + b") are what any student might write
 ENCODED_MIN = 200  # characters of a base64 or hex token worth decoding
@@ -68,7 +68,7 @@ def secrets_of(lesson, root, source) -> Secrets:
     """The hidden-test and solution lines ``lesson``'s feedback pages must not show, minus
     what every student of the lesson already has (release notebook, bundled helpers).
     ``source``: the lesson's notebook from ``root/source/``, the one graded."""
-    order = [each.name for each in course_lessons.all_lessons()]
+    order = [each.name for each in lesson_files.all_lessons()]
     index = order.index(lesson.name)
     hidden = cells.hidden_lines(source)
     distinctive = {normalise(line): HIDDEN_LINE for line in hidden if _distinctive(line)}

@@ -13,7 +13,7 @@ from pathlib import Path
 from . import ROOT, CourseError
 
 
-def environment():
+def environment() -> dict[str, str]:
     env = dict(os.environ)
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     env.setdefault("PYTHONHASHSEED", "0")
@@ -24,7 +24,7 @@ def environment():
     return env
 
 
-def nbgrader(root, *args, timeout=1800):
+def nbgrader(root: str | Path, *args: str, timeout: float = 1800) -> str:
     """Run ``nbgrader <args>`` with the course directory ``root``; returns its output.
     Raises CourseError naming the command when it fails."""
     command = [sys.executable, "-m", "nbgrader", *args,
@@ -40,7 +40,7 @@ def nbgrader(root, *args, timeout=1800):
     return done.stdout + done.stderr
 
 
-def new_course(root):
+def new_course(root: str | Path) -> Path:
     """A course directory at ``root`` with this course's nbgrader configuration."""
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)

@@ -28,7 +28,8 @@ import nbformat
 
 from . import CourseError, cells
 from .cells import tested_function
-from .grade import duration, recorded_problems
+from .grade import duration
+from .records import recorded_problems
 from .gradebook import course_settings, gradebook_url, inspect_gradebook, shown
 
 KNOWN = re.compile(r"This looks like a known mistake: (.+)")
@@ -179,7 +180,7 @@ def collect(lesson, root, db_url):
         if student.graded:
             read += read_autograded(root / "autograded" / student.name / lesson.name / lesson.notebook_name,
                                     functions, student)
-    from .grade import unsandboxed_students
+    from .records import unsandboxed_students
     return ClassReport(lesson.name, functions, dict(max_by_function),
                        sum(max_by_function.values()), students, read,
                        tuple(unsandboxed_students(root, lesson)))

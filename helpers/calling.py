@@ -41,7 +41,7 @@ def run(fn: Callable[..., Any], args: Sequence[Any], kwargs: dict[str, Any],
     ``count_lines``, also how many lines of non-library Python code ran.
 
     While grading, ``fn`` may be a proxy for the student's function running in a sandbox
-    process (course.grading); the proxy does this same work there.
+    process (course.isolation); the proxy does this same work there.
     """
     remote = proxy(fn)
     if remote is not None:

@@ -32,11 +32,11 @@ import numpy as np
 import pytest
 from nbclient import NotebookClient
 
-from course import ROOT, CourseError, cells, lessons
+from course import ROOT, CourseError, cells, lesson_files
 from course.bundle import graded_functions, held_back_modules, student_bundle, topic_lessons
 from helpers import reference
 
-LESSONS = lessons.all_lessons()
+LESSONS = lesson_files.all_lessons()
 FUNCTIONS = {lesson.name: graded_functions(lesson) for lesson in LESSONS}
 CALL_LIMIT = 10  # seconds: the grading budget of one function's tests
 
@@ -247,7 +247,7 @@ def lesson_test_cells():
     """function -> [(grade_id, source)] of every test cell of it, hidden tests included."""
     found = {}
     for lesson in LESSONS:
-        nb = lessons.read(lesson)
+        nb = lesson_files.read(lesson)
         for function in cells.functions(nb):
             found[function] = [(cells.grade_id(c), c.source) for c in cells.tests_of(nb, function)]
     return found
@@ -366,7 +366,7 @@ def errors(nb):
 def test_the_solved_notebook_runs_on_the_bundle_alone(bundles, where, lesson):
     folder = bundle_of(bundles, where, lesson)
     nb = nbformat.read(folder / lesson.notebook_name, as_version=4)
-    solutions = cells.answers(lessons.read(lesson))
+    solutions = cells.answers(lesson_files.read(lesson))
     for cell in nb.cells:
         grade_id = cells.grade_id(cell)
         if grade_id in solutions:

@@ -1,6 +1,6 @@
 """The capstone's training budget counts the CPU time of the process that trains, stops a
 run when it is used up, and stops a run that waits (a hang) only at a generous multiple of
-it in wall-clock time (helpers.check_capstone._time_limits). So a busy machine never fails
+it in wall-clock time (helpers.checkers.capstone._time_limits). So a busy machine never fails
 an honest student, and a runaway training is stopped, not reported minutes later."""
 import inspect
 import os
@@ -11,8 +11,8 @@ import time
 
 import pytest
 
-from helpers import check_capstone
-from helpers.check_capstone import check_classifier
+from helpers.checkers import capstone as check_capstone
+from helpers.checkers.capstone import check_classifier
 from helpers.reference.capstone import train_classifier
 
 
@@ -98,7 +98,7 @@ def test_an_honest_training_passes_while_every_core_is_busy(monkeypatch):
 
 
 def test_an_honest_capstone_is_graded_full_marks_while_every_core_is_busy():
-    """The grader's own path (course.grading.verify.run_test_cell, each answer in a sandbox
+    """The grader's own path (course.preprocessors.verify_tests.run_test_cell, each answer in a sandbox
     process) on the lesson's solution of train_classifier, its first test cell (one
     training run, about 760 train_step calls crossing to the grader), while three processes
     per core spin, each in a session of its own (so that the scheduler's autogroups give
@@ -106,13 +106,13 @@ def test_an_honest_capstone_is_graded_full_marks_while_every_core_is_busy():
     and it is idle only when it neither talks, computes nor waits to run: the load makes
     grading slower, not wrong. (Before idle time was counted over silent polls only, an
     answer waiting for the grader's replies was counted idle, and this run timed out.)"""
-    from course import cells, lessons
-    from course.grading.sandbox import Sandbox
-    from course.grading.verify import allowed_references, run_test_cell
+    from course import cells, lesson_files
+    from course.isolation.sandbox import Sandbox
+    from course.preprocessors.verify_tests import allowed_references, run_test_cell
     from helpers.contracts import CONTRACTS
     from helpers.reference import capstone as course
 
-    nb = lessons.read(next(l for l in lessons.all_lessons() if l.name == "09_capstone_digits"))
+    nb = lesson_files.read(next(l for l in lesson_files.all_lessons() if l.name == "09_capstone_digits"))
     functions = cells.functions(nb)
     solutions = cells.answers(nb)
     first_test = cells.find(nb, "test_train_classifier").source

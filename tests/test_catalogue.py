@@ -4,16 +4,16 @@ it; every catalogued alternative passes them. The test cells are the lesson's ow
 import numpy as np
 import pytest
 
-from course import CourseError, cells, lessons
+from course import CourseError, cells, lesson_files
 from helpers import catalogue, reference
 
 
 def graded_functions():
     """(lesson, function, the lesson's functions, [(test grade_id, source)]) for each
     graded function. A lesson that cannot be read yields one case that fails with why."""
-    for lesson in lessons.all_lessons():
+    for lesson in lesson_files.all_lessons():
         try:
-            nb = lessons.read(lesson)
+            nb = lesson_files.read(lesson)
         except CourseError as error:
             yield lesson.name, None, str(error), []
             continue

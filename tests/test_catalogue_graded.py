@@ -1,5 +1,5 @@
 """Every catalogued mistake is failed, and named, the way grading runs it: each test cell
-in the grader (course.grading.verify.run_test_cell), each graded function a proxy for
+in the grader (course.preprocessors.verify_tests.run_test_cell), each graded function a proxy for
 its answer running in a sandbox process. The other graded functions of the lesson answer
 with the course's reference, as a student who got them right would.
 
@@ -11,8 +11,8 @@ import inspect
 
 import pytest
 
-from course.grading.sandbox import Sandbox
-from course.grading.verify import allowed_references, run_test_cell
+from course.isolation.sandbox import Sandbox
+from course.preprocessors.verify_tests import allowed_references, run_test_cell
 from helpers import catalogue, reference
 from helpers.contracts import CONTRACTS
 from test_catalogue import GRADED

@@ -9,8 +9,8 @@ def test_the_contracts_page_is_current():
 
 
 def test_the_page_names_every_graded_function_with_its_points():
-    from course import cells, lessons
+    from course import cells, lesson_files
     page = contracts_page.render()
-    for lesson in lessons.all_lessons():
-        for function in cells.functions(lessons.read(lesson)):
+    for lesson in lesson_files.all_lessons():
+        for function in cells.functions(lesson_files.read(lesson)):
             assert f"### `{function}(" in page

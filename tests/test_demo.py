@@ -13,13 +13,13 @@ import sys
 import nbformat
 import pytest
 
-from course import ROOT, lessons
+from course import ROOT, lesson_files
 from course.demo import MARKER, students
 from course.cells import hidden_lines
 from course.feedback import page_lines
 from course.nbgrader_run import environment
 
-LESSON = lessons.find(["01_forward_propagation"])[0]
+LESSON = lesson_files.find(["01_forward_propagation"])[0]
 REPORT = ("reports", LESSON.name)
 
 

@@ -20,15 +20,16 @@ import sys
 import nbformat
 import pytest
 
-from course import ROOT, cells, lessons
+from course import ROOT, cells, lesson_files
 from course.feedback import page_lines
 from course.grade import grade
 from course.cells import hidden_lines
 from course.leaks import leak, secrets_of
-from course.nbgrader_run import environment, nbgrader, new_course
+from course.nbgrader_run import environment
+from course.scratch import scratch_course, submit
 from course.submissions import fill, solutions
 
-LESSON = lessons.find(["01_forward_propagation"])[0]
+LESSON = lesson_files.find(["01_forward_propagation"])[0]
 SOURCE_PATH = ROOT / "source" / LESSON.name / LESSON.notebook_name
 SOURCE = nbformat.read(SOURCE_PATH, as_version=4)
 RELEASE = nbformat.read(ROOT / "release" / LESSON.name / LESSON.notebook_name, as_version=4)
@@ -103,7 +104,7 @@ def test_a_solution_the_student_wrote_is_not_a_leak(secrets):
 
 def test_an_earlier_lessons_reference_is_not_a_leak():
     """Lesson 03's bundle holds lesson 01's reference: printing it gives nothing away."""
-    lesson = lessons.find(["03_backpropagation"])[0]
+    lesson = lesson_files.find(["03_backpropagation"])[0]
     source = nbformat.read(ROOT / "source" / lesson.name / lesson.notebook_name, as_version=4)
     release = nbformat.read(ROOT / "release" / lesson.name / lesson.notebook_name, as_version=4)
     secrets = secrets_of(lesson, ROOT, source)
@@ -150,13 +151,9 @@ CLASS = {
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
-    root = new_course(tmp_path_factory.mktemp("course"))
-    shutil.copytree(ROOT / "source" / LESSON.name, root / "source" / LESSON.name)
-    nbgrader(root, "generate_assignment", LESSON.name, "--force")
+    root = scratch_course(tmp_path_factory.mktemp("course"), LESSON)
     for student, nb in CLASS.items():
-        folder = root / "submitted" / student / LESSON.name
-        folder.mkdir(parents=True)
-        nbformat.write(nb, folder / LESSON.notebook_name)
+        submit(root, LESSON, student, nb)
     results = grade(LESSON, jobs=2, root=root, progress=False)
     assert all(r.graded for r in results), [r.problems for r in results]
     done = subprocess.run([sys.executable, "-m", "course", "feedback", LESSON.name, "--course-dir", str(root)],

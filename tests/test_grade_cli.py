@@ -9,10 +9,10 @@ import sys
 import nbformat
 import pytest
 
-from course import ROOT, lessons
+from course import ROOT, lesson_files
 from course.nbgrader_run import environment, new_course
 
-LESSON = lessons.find(["01_forward_propagation"])[0]
+LESSON = lesson_files.find(["01_forward_propagation"])[0]
 
 
 def course(*args):

@@ -16,12 +16,13 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from course import ROOT, lessons
+from course import ROOT, lesson_files
 from course.demo import students as demo_students
-from course.nbgrader_run import environment, nbgrader, new_course
+from course.nbgrader_run import environment, nbgrader
+from course.scratch import scratch_course, submit
 from course.submissions import fill, solutions
 
-LESSON = lessons.find(["01_forward_propagation"])[0]
+LESSON = lesson_files.find(["01_forward_propagation"])[0]
 KNOWN = re.compile(r"This looks like a known mistake: .+")
 
 
@@ -38,14 +39,10 @@ def synthetic_class():
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    base = new_course(tmp_path_factory.mktemp("class"))
-    shutil.copytree(ROOT / "source" / LESSON.name, base / "source" / LESSON.name)
-    nbgrader(base, "generate_assignment", LESSON.name, "--force")
+    base = scratch_course(tmp_path_factory.mktemp("class"), LESSON)
     class_ = synthetic_class()
     for student, nb in class_.items():
-        folder = base / "submitted" / student / LESSON.name
-        folder.mkdir(parents=True)
-        nbformat.write(nb, folder / LESSON.notebook_name)
+        submit(base, LESSON, student, nb)
     runs = {}
     plain = tmp_path_factory.mktemp("plain") / "course"
     shutil.copytree(base, plain)

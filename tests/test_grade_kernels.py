@@ -16,8 +16,8 @@ from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
 
-from course.grading import host as hosts
-from course.grading.kernels import SandboxKernelManager
+from course.isolation import host as hosts
+from course.isolation.kernels import SandboxKernelManager
 
 LESSON = "01_forward_propagation"
 

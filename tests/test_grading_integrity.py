@@ -8,19 +8,19 @@ per-student report.
 import copy
 import html as html_module
 import re
-import shutil
 import time
 
 import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from course import ROOT, lessons
+from course import ROOT, lesson_files
 from course.grade import grade
-from course.nbgrader_run import nbgrader, new_course
+from course.nbgrader_run import nbgrader
+from course.scratch import scratch_course, submit
 from course.submissions import fill, solutions
 
-LESSON = lessons.find(["01_forward_propagation"])[0]
+LESSON = lesson_files.find(["01_forward_propagation"])[0]
 SOURCE = nbformat.read(ROOT / "source" / LESSON.name / LESSON.notebook_name, as_version=4)
 RELEASE = nbformat.read(ROOT / "release" / LESSON.name / LESSON.notebook_name, as_version=4)
 ANSWERS = solutions(SOURCE)
@@ -116,16 +116,12 @@ def malformed():
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    root = new_course(tmp_path_factory.mktemp("course"))
-    shutil.copytree(ROOT / "source" / LESSON.name, root / "source" / LESSON.name)
-    nbgrader(root, "generate_assignment", LESSON.name, "--force")
+    root = scratch_course(tmp_path_factory.mktemp("course"), LESSON)
     texts = {"perfect": nbformat.writes(fill(RELEASE, ANSWERS)), **malformed()}
     for name, answer in {**TRICKS, **REFERENCE_CALLS, **FAULTS}.items():
         texts[name] = nbformat.writes(fill(RELEASE, {**ANSWERS, "dense_forward": answer}))
     for student, text in texts.items():
-        folder = root / "submitted" / student / LESSON.name
-        folder.mkdir(parents=True)
-        (folder / LESSON.notebook_name).write_text(text)
+        submit(root, LESSON, student, text)
     (root / "submitted" / "missing" / LESSON.name).mkdir(parents=True)
     renamed = root / "submitted" / "renamed_file" / LESSON.name
     renamed.mkdir(parents=True)

@@ -25,11 +25,12 @@ import pytest
 from nbgrader.api import Gradebook
 
 from attacks import LINGER, attack_processes
-from course import ROOT, lessons
-from course.nbgrader_run import environment, nbgrader, new_course
+from course import ROOT, lesson_files
+from course.nbgrader_run import environment
+from course.scratch import scratch_course, submit
 from course.submissions import fill, solutions
 
-LESSON = lessons.find(["01_forward_propagation"])[0]
+LESSON = lesson_files.find(["01_forward_propagation"])[0]
 SOURCE = nbformat.read(ROOT / "source" / LESSON.name / LESSON.notebook_name, as_version=4)
 RELEASE = nbformat.read(ROOT / "release" / LESSON.name / LESSON.notebook_name, as_version=4)
 RIGHT = solutions(SOURCE)
@@ -209,16 +210,12 @@ class Listener:
 
 @pytest.fixture(scope="module", params=["course grade", "nbgrader autograde"])
 def graded(request, tmp_path_factory):
-    root = new_course(tmp_path_factory.mktemp("course"))
-    shutil_copy(ROOT / "source" / LESSON.name, root / "source" / LESSON.name)
-    nbgrader(root, "generate_assignment", LESSON.name, "--force")
+    root = scratch_course(tmp_path_factory.mktemp("course"), LESSON)
     listener = Listener()
     students = {name: notebook(RIGHT) for name in HONEST}
     students.update({name: notebook(a) for name, a in attacks(root, listener.port).items()})
     for student, nb in students.items():
-        folder = root / "submitted" / student / LESSON.name
-        folder.mkdir(parents=True)
-        nbformat.write(nb, folder / LESSON.notebook_name)
+        submit(root, LESSON, student, nb)
     protected = [root / "source", root / "nbgrader_config.py", root / "submitted",
                  ROOT / "helpers", ROOT / "tests" / "mistakes", ROOT / "nbgrader_config.py", ROOT / "source"]
     before = fingerprint(protected)
@@ -239,11 +236,6 @@ def graded(request, tmp_path_factory):
             scores[student] = sum(g.score for g in nb.grades)
     return {"root": root, "done": done, "scores": scores, "before": before, "after": fingerprint(protected),
             "processes": attack_processes(), "listener": listener}
-
-
-def shutil_copy(source, target):
-    import shutil
-    shutil.copytree(source, target)
 
 
 def autograded_outputs(root, student):

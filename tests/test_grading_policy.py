@@ -1,7 +1,7 @@
 """What the grader decides, and no submission can change (issue 12, items 1, 3 and 4):
 
 - an answer may call only earlier lessons' references and those its contract ``uses``
-  (course.grading.verify.allowed_references);
+  (course.preprocessors.verify_tests.allowed_references);
 - a cell's time limit is the instructor's, from ``source/``, never the submission's own
   metadata (GradingExecute);
 - the score-deciding code, the mistake catalogue included, is loaded when the grader is
@@ -19,10 +19,11 @@ from nbgrader.preprocessors import Execute
 from traitlets import Instance
 from traitlets.config import Configurable
 
-from course import ROOT, lessons
+from course import ROOT, lesson_files
 from course.bundle import reference_lessons
-from course.grading.sandbox import Sandbox
-from course.grading.verify import NOT_RUN, GradingExecute, allowed_references, run_test_cell
+from course.isolation.sandbox import Sandbox
+from course.preprocessors.grading_execute import NOT_RUN, GradingExecute
+from course.preprocessors.verify_tests import allowed_references, run_test_cell
 from course.nbgrader_run import environment
 from helpers import catalogue, reference
 from helpers.contracts import CONTRACTS
@@ -30,7 +31,7 @@ from test_catalogue import GRADED
 
 LESSON_OF = {function: lesson for lesson, function, _, _ in GRADED if function}
 FUNCTIONS = {lesson: functions for lesson, function, functions, _ in GRADED if function}
-ORDER = [lesson.name for lesson in lessons.all_lessons()]
+ORDER = [lesson.name for lesson in lesson_files.all_lessons()]
 CASES = [pytest.param(function, functions, cells, id=function) for _, function, functions, cells in GRADED
          if function]
 
@@ -202,7 +203,7 @@ def test_a_broken_catalogue_file_costs_only_its_own_entries(tmp_path, monkeypatc
 PLANT = """
 import os, sys, pathlib
 catalogue_dir = pathlib.Path(os.environ["COURSE_MISTAKES_DIR"])
-import course.grading.verify  # what nbgrader does before the first notebook
+import course.preprocessors  # what nbgrader does before the first notebook
 from helpers import catalogue
 assert catalogue_dir.resolve() in catalogue._LOADED  # loaded by the import, not on demand
 before = [e.name for e in catalogue.entries("dense_forward")]

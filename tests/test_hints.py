@@ -8,7 +8,7 @@ import re
 import numpy as np
 import pytest
 
-from course import bundle, cells, hints, lessons
+from course import bundle, cells, hints, lesson_files
 from helpers import catalogue, reference
 from helpers.hints import HERE
 
@@ -25,7 +25,7 @@ def test_the_shipped_hints_are_current(topic):
 
 def test_a_lesson_ships_the_hints_of_its_topic_and_earlier_ones_only():
     topics = bundle.topic_lessons()
-    for index, lesson in enumerate(lessons.all_lessons()):
+    for index, lesson in enumerate(lesson_files.all_lessons()):
         shipped = {p.stem for p in bundle.shipped_files(lesson) if p.parts[0] == "hints" and p.suffix == ".json"}
         assert shipped == {t for t, i in topics.items() if i <= index}, lesson.name
 
@@ -48,15 +48,15 @@ def named(sources, function, implementation, functions):
     return "passes"
 
 
-CASES = [(lesson, function, entry) for lesson in lessons.all_lessons()
-         for function in cells.functions(lessons.read(lesson))
+CASES = [(lesson, function, entry) for lesson in lesson_files.all_lessons()
+         for function in cells.functions(lesson_files.read(lesson))
          for entry in catalogue.entries(function)]
 
 
 @pytest.mark.parametrize("lesson, function, entry", CASES,
                          ids=[f"{f}-{e.kind}-{e.name}" for _, f, e in CASES])
 def test_without_the_catalogue_the_same_mistake_or_none_is_named(lesson, function, entry, monkeypatch, capsys):
-    nb = lessons.read(lesson)
+    nb = lesson_files.read(lesson)
     sources, functions = visible_cells(nb, function), cells.functions(nb)
     with_catalogue = named(sources, function, entry.implementation, functions)
     monkeypatch.setenv("COURSE_MISTAKES_DIR", "/nonexistent/student-copy")
@@ -70,6 +70,6 @@ def test_without_the_catalogue_the_same_mistake_or_none_is_named(lesson, functio
 
 
 def test_the_hints_cover_every_function_checked_by_check_example():
-    checked = {name.removesuffix("_out") for lesson in lessons.all_lessons()
+    checked = {name.removesuffix("_out") for lesson in lesson_files.all_lessons()
                for name, _, _ in hints.visible_checks(lesson)}
     assert checked == COVERED and len(COVERED) == 29

@@ -40,11 +40,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course import ROOT, CourseError, cells, lessons
+from course import ROOT, CourseError, cells, lesson_files
 from course.nbgrader_run import environment, nbgrader, new_course
 from course.submissions import fill, solutions
 
-LESSON = lessons.find(["01_forward_propagation"])[0]
+LESSON = lesson_files.find(["01_forward_propagation"])[0]
 COURSE_ID = "nn-from-scratch"  # nbgrader_config.py's
 PROXY = ROOT / "node_modules" / ".bin" / "configurable-http-proxy"
 STUDENT_PYTHON = Path("/usr/bin/python3.11")

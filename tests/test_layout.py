@@ -8,12 +8,12 @@ import re
 import nbformat
 import pytest
 
-from course import ROOT, cells, lessons
+from course import ROOT, cells, lesson_files
 from helpers import reference
 from helpers.contracts import CONTRACTS
 
-GRADED = [(lesson, function) for lesson in lessons.all_lessons()
-          for function in cells.functions(lessons.read(lesson))]
+GRADED = [(lesson, function) for lesson in lesson_files.all_lessons()
+          for function in cells.functions(lesson_files.read(lesson))]
 BY_FUNCTION = pytest.mark.parametrize("lesson, function", GRADED, ids=[f for _, f in GRADED])
 
 
@@ -40,7 +40,7 @@ def test_contract_reference_stub_and_solution_take_the_same_arguments(lesson, fu
     included (train_step's ``lr`` is passed by position in lesson 09, sgd_step's is not)."""
     stub = cells.find(nbformat.read(ROOT / "release" / lesson.name / lesson.notebook_name,
                                     as_version=4), function).source
-    solution = cells.find(lessons.read(lesson), function).source
+    solution = cells.find(lesson_files.read(lesson), function).source
     ours = signature(inspect.getsource(getattr(reference, function)), function)
     assert ours == signature(stub, function) == signature(solution, function)
     names, required = tuple(n for n, _ in ours), tuple(n for n, default in ours if default is None)
@@ -60,3 +60,22 @@ def test_each_reference_is_tested(lesson, function):
     testers = [path.name for path in (ROOT / "tests").glob("test_reference_*.py")
                if called.search(path.read_text())]
     assert testers, f"no tests/test_reference_*.py calls {function}"
+
+
+def test_every_lesson_has_a_topic_whose_reference_defines_its_graded_functions():
+    """course/topics.py is the link from a lesson to its helpers: each lesson's
+    helpers/reference/<topic>.py exports every graded function of that lesson and none of
+    another's, and every topic module in a topic package names a lesson's topic."""
+    import importlib
+
+    from course.bundle import TOPIC_PACKAGES
+    from course.topics import TOPICS
+    assert list(TOPICS) == [lesson.name for lesson in lesson_files.all_lessons()]
+    graded = {function: lesson.name for lesson, function in GRADED}
+    for lesson, topic in TOPICS.items():
+        exported = set(importlib.import_module(f"helpers.reference.{topic}").__all__)
+        assert {f for f in exported if f in graded} == {f for f, l in graded.items() if l == lesson}, topic
+    for package in (*TOPIC_PACKAGES, "reference"):
+        for path in (ROOT / "helpers" / package).iterdir():
+            if path.suffix in (".py", ".json") and path.stem != "__init__":
+                assert path.stem in TOPICS.values(), f"helpers/{package}/{path.name} has no lesson"

@@ -296,9 +296,9 @@ def own_layout_backward(dout, cache):
 def batchnorm_backward_failures(forward, backward):
     """{grade_id: message} of lesson 08's batchnorm_backward test cells that fail (hidden
     tests included), run in-process with the course's forward pass installed, as when graded."""
-    from course import cells, lessons
-    lesson = next(l for l in lessons.all_lessons() if l.name == "08_batch_normalization")
-    nb = lessons.read(lesson)
+    from course import cells, lesson_files
+    lesson = next(l for l in lesson_files.all_lessons() if l.name == "08_batch_normalization")
+    nb = lesson_files.read(lesson)
     namespace = {"np": np, "batchnorm_forward": forward, "batchnorm_backward": backward,
                  "batchnorm_inference": reference.batchnorm_inference,
                  "update_running_stats": reference.update_running_stats}

@@ -24,12 +24,12 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course import ROOT, lessons
+from course import ROOT, lesson_files
 from course.demo import students as demo_students
 from course.grade import grade
 from course.nbgrader_run import environment, new_course
 
-LESSON = lessons.find(["01_forward_propagation"])[0]
+LESSON = lesson_files.find(["01_forward_propagation"])[0]
 
 
 def postgres_bin():

@@ -1,6 +1,6 @@
 """Lesson 09 references against independent computations (explicit loops with Python's
 math, a central-difference gradient, lesson 07's adam_step), the fixed split of the
-digits, and the checks of train_classifier (helpers.check_capstone)."""
+digits, and the checks of train_classifier (helpers.checkers.capstone)."""
 import math
 import random
 
@@ -11,9 +11,10 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from gradcheck import max_rel_error, numeric_gradient
-from helpers import check_capstone, digits
+from helpers import digits
+from helpers.checkers import capstone as check_capstone
 from helpers import reference
-from helpers.check_capstone import check_classifier, check_reproducible
+from helpers.checkers.capstone import check_classifier, check_reproducible
 from helpers.reference.capstone import (_adam_update, _gradients, _views, class_probabilities,
                                         class_scores, evaluate, predict, train_classifier,
                                         train_step)

@@ -1,5 +1,5 @@
 """Lesson 05: the references xavier_init and he_init, and the check for random
-initializers (helpers.check_initialization) that grades them.
+initializers (helpers.checkers.initialization) that grades them.
 
 The references are checked against Python's math for the scale and against the
 generator's own standard normal draws; the check is shown to pass every correct way of
@@ -17,8 +17,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from helpers import check_initialization as ci
-from helpers.check_initialization import BANDS, MIN_SAMPLE, SIGMAS, check_initializer
+from helpers.checkers import initialization as ci
+from helpers.checkers.initialization import BANDS, MIN_SAMPLE, SIGMAS, check_initializer
 from helpers.reference import he_init, xavier_init
 
 fans = st.integers(min_value=1, max_value=40)

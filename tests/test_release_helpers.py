@@ -27,12 +27,13 @@ from nbclient import NotebookClient
 from nbgrader.api import Gradebook
 
 from attacks import LINGER, attack_processes, digest
-from course import ROOT, lessons
+from course import ROOT, lesson_files
 from course.grade import grade
-from course.nbgrader_run import nbgrader, new_course
+from course.nbgrader_run import nbgrader
+from course.scratch import scratch_course
 from course.submissions import fill, solutions
 
-LESSON = lessons.find(["01_forward_propagation"])[0]
+LESSON = lesson_files.find(["01_forward_propagation"])[0]
 RELEASE_FOLDER = ROOT / "release" / LESSON.name
 SOURCE = nbformat.read(ROOT / "source" / LESSON.name / LESSON.notebook_name, as_version=4)
 RELEASE = nbformat.read(RELEASE_FOLDER / LESSON.notebook_name, as_version=4)
@@ -62,9 +63,7 @@ SNOOP = ("import pathlib\n"
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    root = new_course(tmp_path_factory.mktemp("course"))
-    shutil.copytree(ROOT / "source" / LESSON.name, root / "source" / LESSON.name)
-    nbgrader(root, "generate_assignment", LESSON.name, "--force")
+    root = scratch_course(tmp_path_factory.mktemp("course"), LESSON)
     notebooks = {"fetched": fill(RELEASE, ANSWERS),
                  "wrong": fill(RELEASE, {**ANSWERS, "dense_forward": WRONG}),
                  "tampered": fill(RELEASE, {**ANSWERS, "dense_forward": SNOOP + WRONG})}

@@ -12,7 +12,7 @@ sys.path.insert(0, {root!r})
 with open({marker!r}, "a") as runs:
     runs.write("ran ")
 if __name__ == "__main__":
-    from course.grading.sandbox import Sandbox
+    from course.isolation.sandbox import Sandbox
     for _ in range(3):
         box = Sandbox("double", "def double(x):\\n    return 2 * x\\n")
         print(box.run((3,), {{}}, ("x",))["value"])
@@ -38,7 +38,7 @@ def test_a_reference_called_with_the_students_generator_draws_from_it_in_order()
     its state, and comes back advanced, so the stream is the one a local call would give."""
     import numpy as np
 
-    from course.grading.sandbox import Sandbox
+    from course.isolation.sandbox import Sandbox
     from helpers import reference
 
     source = ("def init(fan_in, fan_out, rng):\n"
@@ -61,7 +61,7 @@ def test_generators_cross_the_wire_as_state_and_nothing_else_does():
     import numpy as np
     import pytest
 
-    from course.grading import wire
+    from course.isolation import wire
 
     rng = np.random.Generator(np.random.MT19937(3))
     rng.standard_normal(5)
@@ -89,7 +89,7 @@ def stall(x):
 def test_a_process_that_stalls_mid_message_is_killed_within_its_budget():
     import pytest
 
-    from course.grading.sandbox import Sandbox, SandboxFailure
+    from course.isolation.sandbox import Sandbox, SandboxFailure
     box = Sandbox("stall", STALL, budget=2.0)
     try:  # it sleeps, using no CPU: stopped when it has sat idle for as long as its budget
         with pytest.raises(SandboxFailure, match=r"did not finish within its time: it sat waiting "
@@ -118,7 +118,7 @@ def test_the_budget_is_cpu_time_of_the_answer_process():
 
     import pytest
 
-    from course.grading.sandbox import Sandbox, SandboxFailure
+    from course.isolation.sandbox import Sandbox, SandboxFailure
     box = Sandbox("busy", BUSY, budget=1.5)  # with the loaders, 1 s of CPU takes about 3.5 s
     loaders = [multiprocessing.Process(target=_spin, daemon=True) for _ in range(3 * os.cpu_count())]
     try:
@@ -147,7 +147,7 @@ def _spin():
 def test_one_answer_runs_at_a_time_and_an_ended_one_starts_again():
     """Starting an answer ends every other process in the sandbox (so answers cannot talk
     to each other); an answer needed again starts again, its cell run again."""
-    from course.grading.sandbox import Sandbox
+    from course.isolation.sandbox import Sandbox
     first = Sandbox("double", "def double(x):\n    return 2 * x\n")
     second = Sandbox("triple", "def triple(x):\n    return 3 * x\n")
     try:
@@ -164,7 +164,7 @@ def test_one_answer_runs_at_a_time_and_an_ended_one_starts_again():
 def test_an_answer_that_kills_the_sandbox_costs_only_itself():
     """An answer may kill every process it can see, the sandbox's zygote included; the
     next function's answer starts in a new sandbox."""
-    from course.grading.sandbox import Sandbox
+    from course.isolation.sandbox import Sandbox
     killer = Sandbox("kill_all", "import os, signal\ndef kill_all(x):\n    os.kill(-1, signal.SIGKILL)\n")
     after = Sandbox("double", "def double(x):\n    return 2 * x\n")
     try:

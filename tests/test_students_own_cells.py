@@ -5,20 +5,19 @@ Lesson 02's Exercise 4 offers one (``your_own_steps``). The grading test hands i
 the instructor's answers, that cell edited in three ways and grades them with real
 nbgrader in sandboxes (``course grade``).
 """
-import shutil
 
 import nbformat
 import numpy as np
 import pytest
 from nbgrader.api import Gradebook
 
-from course import ROOT, cells, lessons
+from course import ROOT, cells, lesson_files
 from course.grade import grade
-from course.nbgrader_run import nbgrader, new_course
+from course.scratch import scratch_course, submit
 from course.submissions import fill, solutions
 from helpers import reference
 
-LESSON = lessons.find(["02_chain_rule"])[0]
+LESSON = lesson_files.find(["02_chain_rule"])[0]
 SOURCE = nbformat.read(ROOT / "source" / LESSON.name / LESSON.notebook_name, as_version=4)
 RELEASE = nbformat.read(ROOT / "release" / LESSON.name / LESSON.notebook_name, as_version=4)
 OWN = "your_own_steps"
@@ -65,24 +64,20 @@ def test_the_cell_runs_and_shows_section_4s_best_step():
 
 
 def test_a_lesson_file_makes_an_unflagged_code_cell_the_students_own():
-    nb = lessons.read(LESSON)
+    nb = lesson_files.read(LESSON)
     cell = own_cell(nb)
     assert "nbgrader" not in cell.metadata and cell.source == own_cell(SOURCE).source
 
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    root = new_course(tmp_path_factory.mktemp("course"))
-    shutil.copytree(ROOT / "source" / LESSON.name, root / "source" / LESSON.name)
-    nbgrader(root, "generate_assignment", LESSON.name, "--force")
+    root = scratch_course(tmp_path_factory.mktemp("course"), LESSON)
     answers = solutions(SOURCE)
     for student, source in {"untouched_own_cell": None, **EDITS}.items():
         nb = fill(RELEASE, answers)
         if source is not None:
             own_cell(nb).source = source
-        folder = root / "submitted" / student / LESSON.name
-        folder.mkdir(parents=True)
-        nbformat.write(nb, folder / LESSON.notebook_name)
+        submit(root, LESSON, student, nb)
     results = {r.student: r for r in grade(LESSON, jobs=2, root=root, progress=False)}
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
         scores = {student: gradebook.find_submission_notebook(LESSON.name, LESSON.name, student).score

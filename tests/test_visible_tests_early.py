@@ -8,7 +8,7 @@ functions, as while grading. A slip that only a later or hidden test catches fai
 import numpy as np
 import pytest
 
-from course import cells, lessons
+from course import cells, lesson_files
 from helpers import catalogue, reference
 from helpers.contracts import contract
 
@@ -18,8 +18,8 @@ LESSONS = ("01_forward_propagation", "02_chain_rule", "03_backpropagation")
 def first_test_cells():
     """{function: (the lesson's graded functions, source of its first test cell)}."""
     found = {}
-    for lesson in lessons.find(list(LESSONS)):
-        nb = lessons.read(lesson)
+    for lesson in lesson_files.find(list(LESSONS)):
+        nb = lesson_files.read(lesson)
         functions = cells.functions(nb)
         for function in functions:
             found[function] = (functions, cells.tests_of(nb, function)[0].source)
@@ -127,8 +127,8 @@ def test_the_first_visible_test_catches_and_names_the_slip(function, name):
 
 def all_test_cells(function):
     """(the lesson's graded functions, [source of every test cell of the function])."""
-    for lesson in lessons.find(list(LESSONS)):
-        nb = lessons.read(lesson)
+    for lesson in lesson_files.find(list(LESSONS)):
+        nb = lesson_files.read(lesson)
         functions = cells.functions(nb)
         if function in functions:
             return functions, [c.source for c in cells.tests_of(nb, function)]

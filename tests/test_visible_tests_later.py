@@ -8,7 +8,7 @@ the lesson's own, run in-process as tests/test_catalogue.py runs them.
 import numpy as np
 import pytest
 
-from course import cells, lessons
+from course import cells, lesson_files
 from helpers import catalogue, reference
 
 SLIPS = [
@@ -24,8 +24,8 @@ SLIPS = [
 
 def first_test_cell(function):
     """(the source of ``function``'s first test cell, the graded functions of its lesson)."""
-    for lesson in lessons.all_lessons():
-        nb = lessons.read(lesson)
+    for lesson in lesson_files.all_lessons():
+        nb = lesson_files.read(lesson)
         if function in cells.functions(nb):
             return cells.tests_of(nb, function)[0].source, cells.functions(nb)
     raise LookupError(f"no lesson grades {function}")

@@ -1,4 +1,4 @@
-"""The wire codec (course/grading/wire.py) gives back exactly what was sent: the same types,
+"""The wire codec (course/isolation/wire.py) gives back exactly what was sent: the same types,
 the same values bit for bit (nan, -0.0 and huge ints included), the same shapes, dtypes
 and sharing; and anything it does not carry comes back as an Unsupported that names it."""
 import math
@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from course.grading import wire
+from course.isolation import wire
 
 DTYPES = st.sampled_from(["float64", "float32", "float16", "int64", "int32", "int8", "uint8",
                           "uint64", "bool", "complex128"])

@@ -341,14 +341,14 @@ def xavier_init(fan_in, fan_out, rng):
 
 
 # %% nbgrader={"grade": true, "grade_id": "test_xavier_init", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
-from helpers.check_initialization import check_initializer
+from helpers.checkers.initialization import check_initializer
 
 # 500 inputs, 300 outputs: std = sqrt(2 / (500 + 300)) = sqrt(1 / 400) = 0.05.
 check_initializer("xavier_init", xavier_init, 500, 300, std=0.05)
 print("xavier_init: the 150 000 weights of a 500 -> 300 layer look like N(0, 0.05^2).")
 
 # %% nbgrader={"grade": true, "grade_id": "test_xavier_init_more", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
-from helpers.check_initialization import check_initializer
+from helpers.checkers.initialization import check_initializer
 
 # A tiny layer, 3 -> 2: too few values for statistics; the shape, dtype and rng are checked.
 check_initializer("xavier_init", xavier_init, 3, 2)
@@ -385,14 +385,14 @@ def he_init(fan_in, fan_out, rng):
 
 
 # %% nbgrader={"grade": true, "grade_id": "test_he_init", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
-from helpers.check_initialization import check_initializer
+from helpers.checkers.initialization import check_initializer
 
 # 200 inputs, 300 outputs: std = sqrt(2 / 200) = 0.1.
 check_initializer("he_init", he_init, 200, 300, std=0.1)
 print("he_init: the 60 000 weights of a 200 -> 300 layer look like N(0, 0.1^2).")
 
 # %% nbgrader={"grade": true, "grade_id": "test_he_init_more", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
-from helpers.check_initialization import check_initializer
+from helpers.checkers.initialization import check_initializer
 
 # A tiny layer, 4 -> 3: too few values for statistics; the shape, dtype and rng are checked.
 check_initializer("he_init", he_init, 4, 3)

@@ -573,7 +573,7 @@ def train_classifier(x_train, y_train, rng, hidden=(128,), epochs=20, batch_size
 
 
 # %% nbgrader={"grade": true, "grade_id": "test_train_classifier", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
-from helpers.check_capstone import check_classifier
+from helpers.checkers.capstone import check_classifier
 
 # Train on the 1197 training digits with np.random.default_rng(0); then at least 95% of the
 # 300 validation digits must be classified right, read by your predict here (by the
@@ -582,7 +582,7 @@ check_classifier("train_classifier", train_classifier, seed=0, split="validation
 print("train_classifier: at least 95% on the validation digits.")
 
 # %% nbgrader={"grade": true, "grade_id": "test_train_classifier_more", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
-from helpers.check_capstone import check_classifier, check_reproducible
+from helpers.checkers.capstone import check_classifier, check_reproducible
 
 # Seed 1 twice gives the same model, seed 2 another: all the randomness comes from rng.
 check_reproducible("train_classifier", train_classifier, seed=1)

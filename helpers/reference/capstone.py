@@ -19,9 +19,10 @@ from typing import Any
 
 import numpy as np
 
+from ..digits import N_CLASSES
+
 __all__ = ["train_classifier", "predict", "train_step"]
 
-N_CLASSES = 10
 #: The eps of batch normalization in a model (lesson 08's default).
 BN_EPS = 1e-5
 #: The optional parts of a model: input standardisation, and batch normalization.

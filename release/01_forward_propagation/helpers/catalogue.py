@@ -78,7 +78,7 @@ class CatalogueError(Exception):
 
 # Catalogue folder -> {function: its entries, or the CatalogueError its file raised}.
 # Each folder is read once: the grader fills this before any student code runs
-# (course.grading.verify), so a file written while grading is never executed.
+# (course.preprocessors), so a file written while grading is never executed.
 _LOADED: dict[Path, dict[str, list[Entry] | CatalogueError]] = {}
 # the same, for the folder whose files are being executed now
 _LOADING: dict[Path, dict[str, list[Entry] | CatalogueError]] = {}

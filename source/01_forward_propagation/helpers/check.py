@@ -218,7 +218,7 @@ def first_mistake_like(name: str, alike: Callable[[Callable[..., Any]], bool]) -
     """The description of the first catalogued mistake of ``name`` for which
     ``alike(implementation)`` is true; None when there is none, or no catalogue (a
     student's bundle has none). A mistake that cannot even be tried names nothing. The
-    topic checkers (:mod:`helpers.check_initialization`, :mod:`helpers.check_capstone`)
+    topic checkers (:mod:`helpers.checkers.initialization`, :mod:`helpers.checkers.capstone`)
     diagnose with it too, each with its own idea of behaving alike."""
     try:
         mistakes = catalogue.entries(name, kind="mistake")

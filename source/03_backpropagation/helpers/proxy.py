@@ -1,6 +1,6 @@
 """What the check harness knows of the grader, declared in one place.
 
-While a notebook is graded (``course/grading``), a graded function in a test cell is not
+While a notebook is graded (``course/isolation``), a graded function in a test cell is not
 the student's function but a proxy for it, whose answer runs in a sandbox process. Three
 things cross between the proxy and the harness (:mod:`helpers.check`,
 :mod:`helpers.calling`), and this module is their whole protocol:

@@ -28,7 +28,7 @@ class Contract:
     # the references, so that a mistake in one function costs points only once.
     uses: tuple[str, ...] = field(default=())
     # Seconds the graded function may run, all its tests together, while graded in the
-    # sandbox (course.grading); None means the grader's default (10 s).
+    # sandbox (course.isolation); None means the grader's default (10 s).
     budget: float | None = None
     # Inputs a vectorised answer handles without a Python loop: argument name -> the axes
     # along which the check repeats that input (samples, and for an elementwise function

@@ -1,7 +1,7 @@
 """Contracts of lesson 09's graded functions.
 
 ``predict`` is deterministic and is checked as usual, against the reference. Training is
-random, so ``train_classifier`` is checked by :mod:`helpers.check_capstone` instead: the
+random, so ``train_classifier`` is checked by :mod:`helpers.checkers.capstone` instead: the
 form of the model it returns, the accuracy that model reaches on held-out digits, the time
 it takes, and that its randomness comes from ``rng`` alone. Its contract gives the names
 the messages use and the grading time budget. ``train_step`` grades the training itself
@@ -11,7 +11,7 @@ accuracy bar.
 """
 from . import Contract
 
-#: Seconds of CPU time one training run may take (checked by helpers.check_capstone, which
+#: Seconds of CPU time one training run may take (checked by helpers.checkers.capstone, which
 #: stops the run there). The solution takes about 0.2 s here.
 TRAINING_SECONDS = 10.0
 #: Training runs in lesson 09's tests of train_classifier: 1 + 3 visible, 2 hidden.

@@ -1,7 +1,7 @@
 """Contracts of lesson 05's graded functions.
 
 Their results are random, so the test cells check them with
-:func:`helpers.check_initialization.check_initializer` (type, shape, where the randomness
+:func:`helpers.checkers.initialization.check_initializer` (type, shape, where the randomness
 comes from, and the distribution of the draws) rather than by comparing values; the
 contracts give the names its messages use and the catalogue diagnosis compares with.
 """
