@@ -9,6 +9,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 # nbgrader's gradebook runs `alembic` from PATH: the venv's bin/ goes first.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
+# Cached bytecode: where PYTHONDONTWRITEBYTECODE is set (as on the course's CI machines),
+# pytest rewrites the assertions of every test module and Python compiles every course
+# module again on each run, in each grading process: seconds per run, for nothing.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: setup sandbox lab lint test test-fast e2e check build clean
 

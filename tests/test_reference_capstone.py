@@ -1,6 +1,7 @@
 """Lesson 09 references against independent computations (explicit loops with Python's
 math, a central-difference gradient, lesson 07's adam_step), the fixed split of the
 digits, and the checks of train_classifier (helpers.checkers.capstone)."""
+import functools
 import math
 import random
 
@@ -19,7 +20,22 @@ from helpers.reference.capstone import (_adam_update, _gradients, _views, class_
                                         class_scores, evaluate, predict, train_classifier,
                                         train_step)
 
-SPLIT = digits.load_split()
+
+
+class _LazySplit:
+    """The digits split, loaded on first use: loading imports scikit-learn, which takes
+    seconds that collecting the tests should not pay."""
+
+    def __getattr__(self, name):
+        return getattr(_split(), name)
+
+
+@functools.cache
+def _split():
+    return digits.load_split()
+
+
+SPLIT = _LazySplit()
 
 
 # --- strategies -----------------------------------------------------------------------------
