@@ -92,6 +92,27 @@ def python_files(folder):
 
 BY_LESSON = pytest.mark.parametrize("where, lesson", [(w, l) for w in ("bundle", "release") for l in LESSONS],
                                     ids=[f"{w}-{l.name}" for w in ("bundle", "release") for l in LESSONS])
+# The tests that run code (the behavioural search, the notebooks) run on release/ only: what
+# nbgrader's fetch gives a student. A bundle holds the same notebook and helpers, byte for
+# byte (test_a_bundle_holds_the_release_folders_notebook_and_helpers), so they would run the
+# same code twice.
+BY_RELEASED_LESSON = pytest.mark.parametrize("where, lesson", [("release", l) for l in LESSONS],
+                                             ids=[f"release-{l.name}" for l in LESSONS])
+
+
+def files_of(folder):
+    """{path relative to folder: bytes} of every file under it but compiled bytecode."""
+    return {str(path.relative_to(folder)): path.read_bytes() for path in sorted(Path(folder).rglob("*"))
+            if path.is_file() and "__pycache__" not in path.parts}
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=[l.name for l in LESSONS])
+def test_a_bundle_holds_the_release_folders_notebook_and_helpers(bundles, lesson):
+    """...and only a README and requirements.txt besides."""
+    bundle, release = files_of(bundle_of(bundles, "bundle", lesson)), files_of(bundle_of(bundles, "release", lesson))
+    assert set(bundle) - set(release) == {"README.md", "requirements.txt"}
+    assert set(release) <= set(bundle)
+    assert all(bundle[name] == content for name, content in release.items())
 
 
 # --- structure -------------------------------------------------------------------------
@@ -279,7 +300,7 @@ def passes_every_test(tests, function, candidate, functions):
         signal.signal(signal.SIGALRM, previous)
 
 
-@BY_LESSON
+@BY_RELEASED_LESSON
 def test_no_bundled_callable_passes_a_held_back_functions_tests(bundles, where, lesson, monkeypatch, tmp_path):
     folder = bundle_of(bundles, where, lesson)
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")  # demos: compute, do not draw
@@ -362,7 +383,7 @@ def errors(nb):
             for output in cell.outputs if output.output_type == "error"]
 
 
-@BY_LESSON
+@BY_RELEASED_LESSON
 def test_the_solved_notebook_runs_on_the_bundle_alone(bundles, where, lesson):
     folder = bundle_of(bundles, where, lesson)
     nb = nbformat.read(folder / lesson.notebook_name, as_version=4)
@@ -380,7 +401,7 @@ def test_the_solved_notebook_runs_on_the_bundle_alone(bundles, where, lesson):
     assert run.cells[-1].outputs[0].text.strip() == repr([str(folder)])
 
 
-@BY_LESSON
+@BY_RELEASED_LESSON
 def test_the_untouched_notebook_fails_only_where_a_stub_is_called(bundles, where, lesson):
     folder = bundle_of(bundles, where, lesson)
     run = run_in_bundle(folder, nbformat.read(folder / lesson.notebook_name, as_version=4))
