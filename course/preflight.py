@@ -5,8 +5,9 @@
 3. Each release test cell fails while the answer cells hold their stubs.
 4. Real nbgrader autograde: the instructor's solutions get full marks, the untouched
    release notebook gets zero on every test.
-5. Each catalogued mistake loses points on its own function's tests and nowhere else;
-   each catalogued alternative gets full marks.
+5. Each catalogued mistake loses points on its own function's tests and nowhere else, and
+   is named there, in the test's message that the student's feedback shows; each
+   catalogued alternative gets full marks.
 6. No text from a hidden test appears in release/.
 7. The lesson's student bundle can be made: none of its helpers imports a module it must
    hold back (tests/test_bundle.py searches the bundles further).
@@ -157,8 +158,9 @@ def demo_autograde(lesson, source_nb, release_nb, points):
             student = f"{entry.kind}-{function}-{entry.name}"
             entries[student] = entry
             students[student] = fill(release_nb, {**answers, function: entry.as_answer()})
+    graded = {}
     try:
-        scores = autograde(lesson, students)
+        scores = autograde(lesson, students, graded)
     except CourseError as error:
         yield "[4] autograde: solutions full marks, untouched zero", [str(error)], ""
         return
@@ -192,10 +194,22 @@ def demo_autograde(lesson, source_nb, release_nb, points):
         if entry.kind == "mistake" and lost == 0:
             problems.append(f"mistake {entry.function}/{entry.name} keeps full marks: its tests "
                             f"do not catch \"{entry.description}\"")
+        elif entry.kind == "mistake" and not named(graded[student], entry):
+            problems.append(f"mistake {entry.function}/{entry.name} is not named: no message of "
+                            f"its tests says \"{entry.description}\"")
         if entry.kind == "alternative" and lost > 0:
             problems.append(f"alternative {entry.function}/{entry.name} lost {lost:g} points")
     yield ("[5] catalogue: mistakes lose points, alternatives keep them", problems,
            f"{counts['mistake']} mistakes, {counts['alternative']} alternatives")
+
+
+def named(autograded, entry):
+    """Whether a message of one of the entry's function's test cells, as the autograded
+    notebook (and so the feedback) holds it, names the mistake by its description."""
+    return autograded is not None and any(
+        entry.description in output.get("evalue", "")
+        for cell in cells.tests_of(autograded, entry.function)
+        for output in cell.outputs if output.output_type == "error")
 
 
 def hidden_leaks(source_nb, release_path):
