@@ -28,7 +28,7 @@ from nbgrader.nbgraderformat.v3 import MetadataValidatorV3
 from helpers import reference
 from helpers.contracts import CONTRACTS
 
-from . import LESSONS, CourseError, cells
+from . import LESSONS, CourseError, cells, relative
 
 NAME = re.compile(r"^\d\d_[a-z0-9_]+$")
 REQUIRED = ("schema_version", "grade", "grade_id", "locked", "solution", "task")
@@ -75,7 +75,7 @@ def _read(lesson: Lesson, mtime_ns: int, size: int) -> NotebookNode:
     try:
         nb = jupytext.read(lesson.path, fmt="py:percent")
     except Exception as error:
-        raise CourseError(f"{_rel(lesson.path)} cannot be read as a percent-format notebook: "
+        raise CourseError(f"{relative(lesson.path)} cannot be read as a percent-format notebook: "
                           f"{_one_line(error)}") from None
     nb.metadata.pop("jupytext", None)
     nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python",
@@ -94,7 +94,7 @@ def _read(lesson: Lesson, mtime_ns: int, size: int) -> NotebookNode:
 
 
 def _check_cell(lesson: Lesson, index: int, cell: NotebookNode) -> None:
-    where = f"{_rel(lesson.path)}, cell {index} ({_preview(cell.source)})"
+    where = f"{relative(lesson.path)}, cell {index} ({_preview(cell.source)})"
     if "incorrectly_encoded_metadata" in cell.metadata:
         raise CourseError(f"{where}: the cell header's metadata is not valid JSON "
                           f"({cell.metadata['incorrectly_encoded_metadata'][:60]}...): fix its "
@@ -127,11 +127,11 @@ def _check_contract(lesson: Lesson, nb: NotebookNode) -> None:
     ids = [c.id for c in nb.cells]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
-        raise CourseError(f"{_rel(lesson.path)}: grade_id {duplicates[0]!r} is used twice; "
+        raise CourseError(f"{relative(lesson.path)}: grade_id {duplicates[0]!r} is used twice; "
                           "every cell needs its own grade_id")
     functions = cells.functions(nb)
     for cell in nb.cells:
-        meta, where = cells.nbgrader(cell), f"{_rel(lesson.path)}, cell {cell.id!r}"
+        meta, where = cells.nbgrader(cell), f"{relative(lesson.path)}, cell {cell.id!r}"
         if meta.get("solution"):
             if cell.cell_type != "code" or not re.search(rf"^def {cell.id}\(", cell.source, re.M):
                 raise CourseError(f"{where}: a solution cell's grade_id must be the name of the "
@@ -149,7 +149,7 @@ def _check_contract(lesson: Lesson, nb: NotebookNode) -> None:
                                   f"for one of this lesson's functions ({', '.join(functions)})")
     for function in functions:
         if not any(cells.tested_function(i, functions) == function for i in ids if i.startswith("test_")):
-            raise CourseError(f"{_rel(lesson.path)}: function {function!r} has no test cell "
+            raise CourseError(f"{relative(lesson.path)}: function {function!r} has no test cell "
                               f"(grade_id test_{function}...)")
 
 
@@ -160,13 +160,6 @@ def _preview(source: str) -> str:
 
 def _one_line(error: object) -> str:
     return " ".join(str(error).split())[:300]
-
-
-def _rel(path: str | Path) -> str:
-    try:
-        return str(Path(path).resolve().relative_to(LESSONS.parent.parent))
-    except ValueError:
-        return str(path)
 
 
 @functools.cache

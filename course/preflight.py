@@ -25,7 +25,7 @@ from traitlets.config import Config
 
 from helpers import catalogue
 
-from . import ROOT, CourseError
+from . import ROOT, CourseError, relative
 from .scratch import autograde
 from .build import build_into
 from . import cells
@@ -113,13 +113,13 @@ def stale(lessons):
 
 def _differences(built, committed):
     if not committed.is_dir():
-        return [f"{_rel(committed)}/ is missing: run python -m course build"]
+        return [f"{relative(committed)}/ is missing: run python -m course build"]
     ours = sorted(p.relative_to(built) for p in built.rglob("*") if p.is_file())
     theirs = sorted(p.relative_to(committed) for p in committed.rglob("*") if p.is_file())
-    problems = [f"{_rel(committed / p)} should not be there (not built from the lesson: run python -m course build)"
+    problems = [f"{relative(committed / p)} should not be there (not built from the lesson: run python -m course build)"
                 for p in theirs if p not in ours]
-    problems += [f"{_rel(committed / p)} is missing: run python -m course build" for p in ours if p not in theirs]
-    problems += [f"{_rel(committed / p)} is stale: run python -m course build"
+    problems += [f"{relative(committed / p)} is missing: run python -m course build" for p in ours if p not in theirs]
+    problems += [f"{relative(committed / p)} is stale: run python -m course build"
                  for p in ours if p in theirs and not filecmp.cmp(built / p, committed / p, shallow=False)]
     return problems
 
@@ -237,9 +237,9 @@ def _read(path):
     try:
         return nbformat.read(path, as_version=4)
     except FileNotFoundError:
-        raise CourseError(f"{_rel(path)} is missing: run python -m course build") from None
+        raise CourseError(f"{relative(path)} is missing: run python -m course build") from None
     except Exception as error:
-        raise CourseError(f"{_rel(path)} is not a readable notebook ({type(error).__name__}): "
+        raise CourseError(f"{relative(path)} is not a readable notebook ({type(error).__name__}): "
                           "rebuild it with python -m course build") from None
 
 
@@ -255,10 +255,3 @@ def _first_line(text):
 def _last_line(text):
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     return lines[-1][:200] if lines else "(no message)"
-
-
-def _rel(path):
-    try:
-        return str(Path(path).resolve().relative_to(ROOT))
-    except ValueError:
-        return str(path)

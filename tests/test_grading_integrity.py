@@ -14,7 +14,7 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from course import ROOT, lesson_files
+from course import ROOT, cells, lesson_files
 from course.grade import grade
 from course.nbgrader_run import nbgrader
 from course.scratch import scratch_course, submit
@@ -223,7 +223,7 @@ def test_feedback_hides_hidden_tests(graded):
     root, *_ = graded
     nbgrader(root, "generate_feedback", LESSON.name, "--student=perfect", "--force")
     nbgrader(root, "generate_feedback", LESSON.name, "--student=ref_import", "--force")
-    hidden = hidden_lines()
+    hidden = cells.hidden_lines(SOURCE)
     for student in ("perfect", "ref_import"):
         html = (root / "feedback" / student / LESSON.name / f"{LESSON.name}.html").read_text()
         text = html_module.unescape(re.sub(r"<[^>]+>", "", html))
@@ -233,24 +233,10 @@ def test_feedback_hides_hidden_tests(graded):
         assert "check_example" in text  # the visible tests are there
 
 
-def hidden_lines():
-    lines, inside = set(), False
-    visible = set()
-    for cell in SOURCE.cells:
-        for line in cell.source.splitlines():
-            text = line.strip()
-            if text.startswith("### BEGIN HIDDEN TESTS"):
-                inside = True
-            elif text.startswith("### END HIDDEN TESTS"):
-                inside = False
-            elif text:
-                (lines if inside else visible).add(text)
-    return lines - visible
-
-
 def test_grading_twice_gives_the_same_scores(graded, tmp_path):
     root, results, scores, _ = graded
-    again = {r.student: r.graded for r in grade(LESSON, jobs=1, root=root, progress=False)}
+    # two workers, as the first time (tests/test_grade_equivalence.py compares one with two)
+    again = {r.student: r.graded for r in grade(LESSON, jobs=2, root=root, progress=False)}
     assert again == {s: r.graded for s, r in results.items()}
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
         for student, before in scores.items():
