@@ -30,8 +30,9 @@ def main(argv=None):
     grade.add_argument("--no-sandbox", action="store_true",
                        help="run student code without bubblewrap (NOT isolated: only where it "
                             "cannot be installed; the report says so)")
-    grade.add_argument("--shard", default=None, metavar="K/M",
-                       help="grade the K-th of M equal parts of the class (one part per machine)")
+    grade.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",
+                       help="grade on the workers of this Dask cluster (dask scheduler / dask worker), "
+                            "not on --jobs local workers; the gradebook is written here")
     report = commands.add_parser("report", help="grades as CSV and a report with plots (HTML)")
     report.add_argument("assignment", help="the lesson, e.g. 01_forward_propagation")
     _gradebook_options(report)
@@ -72,16 +73,6 @@ def _gradebook_options(command):
                          help="the nbgrader course directory (default: this repository)")
 
 
-def _shard(text):
-    try:
-        index, count = (int(part) for part in text.split("/"))
-    except ValueError:
-        index = count = 0
-    if not 1 <= index <= count:
-        raise CourseError(f"--shard {text!r} should be K/M with 1 <= K <= M, e.g. 1/3")
-    return index, count
-
-
 def run(args):
     from . import lesson_files
     if args.command == "build":
@@ -96,9 +87,11 @@ def run(args):
         lesson = lesson_files.find([args.assignment])[0]
         if args.jobs < 1:
             raise CourseError("--jobs must be at least 1")
-        shard = _shard(args.shard) if args.shard else None
+        if args.scheduler and args.jobs != 1:
+            raise CourseError("--jobs is for local workers; with --scheduler, each Dask worker grades "
+                              "one student at a time (start more workers for more)")
         results = grade(lesson, jobs=args.jobs, db_url=args.db, root=args.course_dir or ROOT,
-                        students=args.student, shard=shard, sandbox=not args.no_sandbox)
+                        students=args.student, sandbox=not args.no_sandbox, scheduler=args.scheduler)
         print_report(lesson, results)
         return 0 if all(r.graded for r in results) else 1
     if args.command == "report":

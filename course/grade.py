@@ -1,10 +1,10 @@
-"""``python -m course grade <assignment> [--jobs N] [--db URL]``: autograde a class.
+"""``python -m course grade <assignment> [--jobs N | --scheduler tcp://HOST:PORT] [--db URL]``.
 
 Every student in ``submitted/`` is graded by real nbgrader autograde, spread over N
 worker processes (:mod:`course.pool`) that share one gradebook: SQLite by
-default, or any database nbgrader supports (PostgreSQL for graders on several
-machines). Workers take the next student as they finish one, so a slow notebook never
-holds up a share of the class.
+default, or any database nbgrader supports; or over the workers of a Dask cluster
+(:mod:`course.cluster`), the gradebook written here only. Workers take the next student
+as they finish one, so a slow notebook never holds up a share of the class.
 
 Before anything is written, the input is checked: an unknown assignment, an empty
 ``submitted/``, a gradebook that cannot be reached or that belongs to another course
@@ -23,6 +23,7 @@ import nbformat
 from . import ROOT, CourseError
 from .gradebook import (course_settings, gradebook_url, inspect_gradebook, prepare_gradebook, record_zero,
                         seconds_late)
+from .cluster import connect, run_cluster
 from .isolation.host import SandboxUnavailable, require_bubblewrap
 from .nbgrader_run import why_failed
 from .pool import run_pool, worker_url
@@ -43,7 +44,7 @@ class StudentResult:
 
 # Submissions -------------------------------------------------------------------------
 
-def students_of(root, lesson, only=None, shard=None):
+def students_of(root, lesson, only=None):
     submitted = Path(root) / "submitted"
     found = sorted(p.parent.name for p in submitted.glob(f"*/{lesson.name}") if p.is_dir()) \
         if submitted.is_dir() else []
@@ -55,9 +56,6 @@ def students_of(root, lesson, only=None, shard=None):
         if missing:
             raise CourseError(f"no submission of {lesson.name} from {missing[0]!r} in {Path(root) / 'submitted'}")
         found = [s for s in found if s in only]
-    if shard:
-        index, count = shard
-        found = found[index - 1::count]
     return found
 
 
@@ -110,25 +108,35 @@ def prepare(root, lesson, student, staging):
 
 # Grading -----------------------------------------------------------------------------
 
-def grade(lesson, jobs=1, db_url=None, root=ROOT, progress=True, students=None, shard=None,
-          sandbox=True):
-    """Autograde ``lesson`` for every submitted student (or those in ``students``, or one
-    shard ``(k, m)`` of them); a list of StudentResult, one per student. ``sandbox=False``
-    runs student code without bubblewrap, and records that for the report."""
+def grade(lesson, jobs=1, db_url=None, root=ROOT, progress=True, students=None, sandbox=True,
+          scheduler=None):
+    """Autograde ``lesson`` for every submitted student (or those in ``students``); a list
+    of StudentResult, one per student. ``sandbox=False`` runs student code without
+    bubblewrap, and records that for the report. With ``scheduler`` (tcp://HOST:PORT),
+    the workers of that Dask cluster grade (:mod:`course.cluster`), not ``jobs`` local ones."""
     root = Path(root).resolve()
     if jobs < 1:
         raise CourseError("--jobs must be at least 1")
-    if sandbox:
+    if sandbox and not scheduler:  # a cluster's workers are asked instead (course.cluster)
         try:
             require_bubblewrap()
         except SandboxUnavailable as error:
             raise CourseError(str(error)) from None
     course_id, _ = course_settings(root)
     db_url = gradebook_url(root, db_url)
-    names = students_of(root, lesson, students, shard)
+    names = students_of(root, lesson, students)
     assignments = inspect_gradebook(db_url, course_id)
-    # Nothing has been written up to here.
-    prepare_gradebook(root, lesson, db_url, course_id, assignments)
+    client = connect(scheduler, root, lesson, sandbox) if scheduler else None
+    try:
+        # Nothing has been written up to here.
+        prepare_gradebook(root, lesson, db_url, course_id, assignments)
+        return _grade(root, lesson, db_url, course_id, names, jobs, progress, sandbox, client)
+    finally:
+        if client is not None:
+            client.close()
+
+
+def _grade(root, lesson, db_url, course_id, names, jobs, progress, sandbox, client):
     results = {s: StudentResult(s) for s in names}
     ready = []
     with tempfile.TemporaryDirectory(prefix="course-staging-") as staging:
@@ -138,9 +146,15 @@ def grade(lesson, jobs=1, db_url=None, root=ROOT, progress=True, students=None, 
                 ready.append(student)
         if ready:
             bar = Progress(len(ready), show=progress)
-            for report in run_pool(root, lesson, worker_url(db_url), ready, jobs, sandbox, staging, bar):
+            if client is None:
+                reports = run_pool(root, lesson, worker_url(db_url), ready, jobs, sandbox, staging, bar)
+                workers = min(jobs, len(ready))
+            else:
+                reports = run_cluster(client, root, lesson, worker_url(db_url), ready, sandbox, staging, bar)
+                workers = len(client.scheduler_info()["workers"])
+            for report in reports:
                 take(results[report.student], report, staging)
-            bar.close(min(jobs, len(ready)))
+            bar.close(workers)
             record_unsandboxed(root, lesson, [s for s in ready if results[s].graded], not sandbox)
     unreadable = [s for s in names if s not in ready and UNREADABLE in results[s].problems[-1]]
     if unreadable:

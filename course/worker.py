@@ -103,8 +103,9 @@ def load_config(root: str | Path, db_url: str, staging: str | None = None) -> Co
     return config
 
 
-def main(root: str, assignment: str, db_url: str, staging: str | None = None) -> None:
-    reports = _report_channel()
+def open_grader(root: str | Path, assignment: str, db_url: str, staging: str | None = None) -> NbGraderAPI:
+    """nbgrader's API for the course at ``root``, its sandbox starting meanwhile: what
+    grades students one by one, here and on a Dask worker (:mod:`course.cluster`)."""
     os.chdir(root)
     _start_sandbox(assignment)
     from nbgrader.apps import NbGraderAPI
@@ -112,7 +113,12 @@ def main(root: str, assignment: str, db_url: str, staging: str | None = None) ->
 
     config = load_config(root, db_url, staging)
     _check_metadata_schema_once()
-    api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+    return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+
+
+def main(root: str, assignment: str, db_url: str, staging: str | None = None) -> None:
+    reports = _report_channel()
+    api = open_grader(root, assignment, db_url, staging)
     reports.write(PREFIX + json.dumps({"ready": True}) + "\n")
     try:
         for line in sys.stdin:

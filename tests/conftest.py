@@ -15,6 +15,7 @@ KINDS = {
     "sandbox": "starts bubblewrap sandboxes",
     "bundle": "builds student bundles and runs their notebooks",
     "postgres": "starts a PostgreSQL server",
+    "dask": "starts a Dask scheduler and workers on 127.0.0.1",
     "hub": "starts a JupyterHub with local Unix accounts",
     "e2e": "drives JupyterLab in a real browser (tests/e2e)",
 }
@@ -24,6 +25,7 @@ SLOW_MODULES = {
     "test_bundle": "bundle",
     "test_capstone_timing": "sandbox",
     "test_catalogue_graded": "nbgrader",
+    "test_cluster": "dask",
     "test_cli": "nbgrader",
     "test_demo": "nbgrader",
     "test_feedback_leaks": "nbgrader",

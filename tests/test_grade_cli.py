@@ -146,7 +146,8 @@ def test_nothing_graded_yet(root, command, tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("args, message", [
     (["--jobs", "0"], "--jobs must be at least 1"),
-    (["--shard", "3/2"], "--shard '3/2' should be K/M"),
+    (["--shard", "1/2"], "unrecognized arguments: --shard"),
+    (["--jobs", "2", "--scheduler", "tcp://127.0.0.1:8786"], "--jobs is for local workers"),
     (["--student", "bob"], "no submission of 01_forward_propagation from 'bob'"),
     (["--db", "not a url"], "is not a database URL"),
 ])

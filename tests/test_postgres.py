@@ -172,15 +172,15 @@ def test_graders_on_two_machines_share_one_gradebook(server, reference, tmp_path
     machines) with half of the class, against one new database."""
     db_url = server()
     roots = [make_class(tmp_path / f"machine{k}")[0] for k in (1, 2)]
+    students = sorted(reference)
     commands = [subprocess.Popen(
         [sys.executable, "-m", "course", "grade", LESSON.name, "--jobs", "2", "--db", db_url,
-         "--course-dir", str(root), "--shard", f"{k}/2"],
+         "--course-dir", str(root), *(arg for s in students[k - 1::2] for arg in ("--student", s))],
         cwd=ROOT, env=environment(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         for k, root in enumerate(roots, start=1)]
     outputs = [c.communicate(timeout=600) for c in commands]
     for command, (out, err) in zip(commands, outputs):
         assert command.returncode == 0, out + err
-    students = sorted(reference)
     for k, root in enumerate(roots, start=1):
         # one folder per student (course grade also keeps <lesson>.problems.json there)
         graded = sorted(p.name for p in (root / "autograded").iterdir() if p.is_dir())
