@@ -20,11 +20,15 @@ class).
 """
 import html
 import re
+import textwrap
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+
+from helpers.a11y import GREEN, HATCHES, PALETTE, SKY, VERMILLION, alt_text, describe
+from helpers.display import DPI
 
 from . import CourseError, cells
 from .cells import tested_function
@@ -248,8 +252,8 @@ def report(lesson, root, db_url=None, out=None):
     if data.mistake_counts():
         plots["mistakes.png"] = mistakes_figure(data)
     for name, figure in plots.items():
-        figure.savefig(folder / name, dpi=100)
-    (folder / "report.html").write_text(page(data, list(plots)))
+        figure.savefig(folder / name, dpi=DPI)
+    (folder / "report.html").write_text(page(data, {name: alt_text(figure) for name, figure in plots.items()}))
     return folder, data
 
 
@@ -278,54 +282,88 @@ def _figure(width, height):
     return Figure(figsize=(width, height), layout="constrained")
 
 
+#: The scores chart's bar colours and what each means (Okabe-Ito, told apart by hatching too).
+SCORE_KINDS = (("full marks", GREEN, ""), ("some points", SKY, "//"), ("zero", VERMILLION, "xx"))
+
+
+def _score_kind(value, top):
+    return 0 if value == round(top, 2) else 2 if value == 0 else 1
+
+
 def scores_figure(data):
     """One bar chart per exercise (students per score) and one of the total."""
+    from matplotlib.patches import Patch
     panels = [(f, data.max_by_function.get(f, 0.0), {s.name: s.by_function.get(f, 0.0) for s in data.graded})
               for f in data.functions]
     panels.append(("total", data.max_total, {s.name: s.total for s in data.graded}))
     columns = min(3, len(panels))
     rows = -(-len(panels) // columns)
-    fig = _figure(4.2 * columns, 2.8 * rows)
+    fig = _figure(3.4 * columns, 2.8 * rows + 0.4)
     axes = fig.subplots(rows, columns, squeeze=False)
     for ax in axes.flat[len(panels):]:
         ax.set_visible(False)
+    said = []
     for ax, (name, top, scores) in zip(axes.flat, panels):
         counts = Counter(round(v, 2) for v in scores.values())
         values = sorted(set(counts) | {0.0, round(top, 2)})
-        full = [v == round(top, 2) for v in values]
+        kinds = [SCORE_KINDS[_score_kind(v, top)] for v in values]
         ax.bar([f"{v:g}" for v in values], [counts.get(v, 0) for v in values],
-               color=["#2a9d8f" if f else "#e76f51" if v == 0 else "#8ab17d" for v, f in zip(values, full)])
+               color=[k[1] for k in kinds], hatch=[k[2] for k in kinds], edgecolor="black", linewidth=0.5)
         ax.set_title(f"{name} (of {top:g} points)" if name != "total" else f"total (of {top:g} points)",
                      fontsize=10, fontweight="bold" if name == "total" else "normal")
         ax.set_xlabel("points")
         ax.set_ylabel("students")
         ax.yaxis.get_major_locator().set_params(integer=True)
         ax.spines[["top", "right"]].set_visible(False)
+        said.append(f"{name}: " + ", ".join(f"{counts[v]} scored {v:g}" for v in sorted(counts)))
+    fig.legend(handles=[Patch(facecolor=c, hatch=h, edgecolor="black", label=k) for k, c, h in SCORE_KINDS],
+               loc="outside lower center", ncols=3, fontsize=9)
     fig.suptitle(f"{data.assignment}: scores of {len(data.graded)} graded students")
-    return fig
+    return describe(fig, f"Scores of the {len(data.graded)} graded students of {data.assignment}, "
+                         f"students per score for each exercise and the total (of {data.max_total:g} points): "
+                         + "; ".join(said) + ".")
 
 
 def mistakes_figure(data, top=12):
+    """The commonest diagnosed mistakes, one bar each (students who made it), coloured
+    and hatched by the function they were made in, with a legend; labels wrapped, never cut."""
+    from matplotlib.patches import Patch
     counts = list(data.mistake_counts().items())[:top]
-    fig = _figure(10, 0.45 * len(counts) + 1.2)
+    functions = list(dict.fromkeys(function for (function, _), _ in counts))
+    style = {f: (PALETTE[i % len(PALETTE)], HATCHES[i % len(HATCHES)]) for i, f in enumerate(functions)}
+    labels = ["\n".join(textwrap.wrap(description, 60)) for (_, description), _ in counts]
+    lines = sum(label.count("\n") + 1 for label in labels)
+    fig = _figure(10, 0.3 * lines + 0.25 * len(counts) + 1.6)
     ax = fig.subplots()
-    labels = [_short(f"{function}: {description}", 90) for (function, description), _ in counts]
-    ax.barh(range(len(counts)), [n for _, n in counts], color="#e9c46a")
-    ax.set_yticks(range(len(counts)), labels, fontsize=8)
+    values = [n for _, n in counts]
+    bars = ax.barh(range(len(counts)), values, color=[style[f][0] for (f, _), _ in counts],
+                   hatch=[style[f][1] for (f, _), _ in counts], edgecolor="black", linewidth=0.5)
+    ax.bar_label(bars, fontsize=9, padding=3)
+    ax.set_yticks(range(len(counts)), labels, fontsize=9)
     ax.invert_yaxis()
-    ax.set_xlabel("students")
+    ax.set_xlabel("students who made the mistake")
+    ax.set_xlim(0, max(values) * 1.15)
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_title("most common diagnosed mistakes")
-    return fig
+    ax.legend(handles=[Patch(facecolor=style[f][0], hatch=style[f][1], edgecolor="black", label=f)
+                       for f in functions], title="in the function", loc="upper left",
+              bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0, fontsize=9)
+    return describe(fig, f"The {len(counts)} most common diagnosed mistakes of {data.assignment}, by the "
+                         f"number of students who made each: " + "; ".join(
+                             f"{n} in {function}: {description}" for (function, description), n in counts) + ".")
 
 
 def _short(text, width):
+    """For the terminal summary only: the report's chart and tables show every text whole."""
     return text if len(text) <= width else text[:width - 1] + "…"
 
 
 def page(data, plots):
+    """The report's HTML; ``plots`` maps each picture's file name to its text alternative
+    (or lists the file names)."""
     e = html.escape
+    plots = plots if isinstance(plots, dict) else dict.fromkeys(plots, "")
     graded = data.graded
     totals = sorted(s.total for s in graded)
     mean = sum(totals) / len(totals) if totals else 0.0
@@ -342,7 +380,7 @@ td.n {{ text-align: right; }} img {{ max-width: 100%; }} .muted {{ color: #777; 
 <p>{len(graded)} of {len(data.students)} students graded; mean {mean:.2f}, median {median:g} of {data.max_total:g} points.
 Grades: <a href="grades.csv">grades.csv</a> (nbgrader's export).</p>
 {_unsandboxed_warning(data)}<h2>Scores</h2>
-<p><a href="scores.png"><img src="scores.png" alt="score distribution per exercise"></a></p>
+<p><a href="scores.png"><img src="scores.png" alt="{e(plots.get("scores.png", "") or "score distribution per exercise")}"></a></p>
 <table><tr><th>exercise</th><th>points</th><th>mean</th><th>full marks</th><th>zero</th>
 <th>failed tests without a diagnosis</th></tr>"""]
     for function in data.functions:
@@ -362,7 +400,8 @@ Grades: <a href="grades.csv">grades.csv</a> (nbgrader's export).</p>
     counts = data.mistake_counts()
     if counts:
         if "mistakes.png" in plots:
-            parts.append('<p><a href="mistakes.png"><img src="mistakes.png" alt="most common mistakes"></a></p>')
+            alt = e(plots["mistakes.png"] or "most common mistakes")
+            parts.append(f'<p><a href="mistakes.png"><img src="mistakes.png" alt="{alt}"></a></p>')
         parts.append("<table><tr><th>function</th><th>mistake</th><th>students</th></tr>")
         for (function, description), n in counts.items():
             parts.append(f"<tr><td>{e(function)}</td><td>{e(description)}</td><td class=n>{n}</td></tr>")

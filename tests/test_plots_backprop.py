@@ -100,7 +100,7 @@ def test_derivative_mixup_draws_both_slopes_and_the_marks():
 
 
 def test_widget_steps_resets_and_redraws():
-    box = training_stepper(backward=mlp_backward)
+    box = training_stepper(backward=mlp_backward, start_steps=0)
     picture, controls, state = box.children[1], box.controls, box.state
     drawings = [bytes(picture.value)]
     assert drawings[0].startswith(b"\x89PNG") and len(state["losses"]) == 1
@@ -133,6 +133,15 @@ def test_train_step_and_the_widget_use_the_backward_pass_they_are_given():
     with pytest.raises(TypeError):  # no default: the lesson passes the student's
         gradient_descent_step(x, y, weights, biases, 0.5)
     gradient_descent_step(x, y, weights, biases, 0.5, backward=counting_backward)
-    box = training_stepper(backward=counting_backward)
+    box = training_stepper(backward=counting_backward)  # opens after 50 steps
     box.controls["step_50"].click()
-    assert calls == [3] * 51
+    assert calls == [3] * 101
+
+
+def test_widget_opens_on_a_drawn_run_with_the_sliders_learning_rate():
+    box = training_stepper(backward=mlp_backward, lr=5.011872336272722)
+    picture, state = box.children[1], box.state
+    assert len(state["losses"]) == 51 and bytes(picture.value).startswith(b"\x89PNG")
+    np.testing.assert_array_equal(np.diff(state["losses"][:3]) < 0, True)
+    assert int(picture.width) == 810 and picture.layout.width == "810px"
+    assert "50 epochs" in picture.tooltip and "5.01187" not in picture.tooltip

@@ -166,7 +166,7 @@ def test_training_comparison_draws_the_losses_and_the_chosen_layer(runs):
         values = run.hidden_at_start[2]
         assert counts.sum() == values.size  # every value of layer 3, in one histogram
         assert edges[0] == values.min() and edges[-1] == values.max()
-        assert f"layer 3 at the start: std {np.std(values):.2g}" in ax.get_title()
+        assert f"layer 3 at the start: std {np.std(values):.2g}" in ax.get_title().replace("\n", " ")
 
 
 def test_training_comparison_reports_a_diverged_run(data, runs):

@@ -3,6 +3,7 @@ monitor records and shows every epoch, and the digit browser draws at once and r
 when each control changes. The monitor and the browser read models with the predict (and
 loss) they are given: here the course's, in the lesson the student's."""
 
+import base64
 import functools
 
 import numpy as np
@@ -10,6 +11,7 @@ import pytest
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 
+from helpers.a11y import GREY
 from helpers.digits import load_split
 from helpers.plots.capstone import (CORRECT, TRUE, WRONG, confusion_counts, confusion_matrix,
                                     digit_and_neighbours, digit_gallery, digit_probabilities,
@@ -106,7 +108,7 @@ def test_confusion_matrix_writes_every_count_and_colours_only_mistakes():
     written = {(round(t.get_position()[1]), round(t.get_position()[0])): int(t.get_text()) for t in ax.texts}
     assert written == {(0, 0): 1, (0, 2): 1, (1, 1): 2, (1, 0): 1, (2, 2): 1}
     np.testing.assert_array_equal(ax.images[0].get_array(), [[0, 0, 1], [1, 0, 0], [0, 0, 0]])
-    assert ax.get_title() == "6 digits, 66.7% correct"
+    assert ax.get_title().startswith("6 digits, 66.7% correct\n")
     assert ax.get_xlabel() == "predicted class" and ax.get_ylabel() == "true class"
 
 
@@ -118,7 +120,7 @@ def test_digit_probabilities_draws_the_bars_and_marks_the_classes(label, colour)
     bars = bar_ax.patches
     np.testing.assert_allclose([bar.get_height() for bar in bars], p)
     assert to_rgba(bars[2].get_facecolor()) == to_rgba(colour)
-    assert to_rgba(bars[4].get_facecolor()) == to_rgba("tab:gray")
+    assert to_rgba(bars[4].get_facecolor()) == to_rgba(GREY)
     if label is not None:
         assert bars[label].get_linewidth() == 2
     assert bar_ax.get_title().startswith("predicted 2 with probability 0.600")
@@ -134,21 +136,28 @@ def test_digit_and_neighbours_shows_the_verdict_and_each_neighbour_under_its_lab
                                           None: "read as 3"}[label])
     assert to_rgba(digit_ax.title.get_color()) == to_rgba(colour)
     assert len(near_axes) == 4
-    for ax, image, text in zip(near_axes, near, ["3", "5", "1", "3"]):
+    texts = {3: ["3, true", "5", "1", "3, true"], 5: ["3, chosen", "5, true", "1", "3, chosen"],
+             None: ["3, true", "5", "1", "3, true"]}[label]
+    for ax, image, text in zip(near_axes, near, texts):
         np.testing.assert_array_equal(ax.images[0].get_array(), image.reshape(8, 8))
         assert ax.get_title() == text
-    expected = {3: [TRUE, "tab:gray", "tab:gray", TRUE], 5: [WRONG, TRUE, "tab:gray", WRONG],
-                None: [TRUE, "tab:gray", "tab:gray", TRUE]}[label]
+    expected = {3: [TRUE, GREY, GREY, TRUE], 5: [WRONG, TRUE, GREY, WRONG],
+                None: [TRUE, GREY, GREY, TRUE]}[label]
     assert [to_rgba(ax.title.get_color()) for ax in near_axes] == [to_rgba(c) for c in expected]
     alone = digit_and_neighbours(split().x_test[0], 3, label=3)
     assert len([ax for ax in alone.axes if ax.images]) == 1
+
+
+def png(bundle):
+    """The PNG bytes of a display bundle (base64 text, as Jupyter sends them)."""
+    return base64.b64decode(bundle["image/png"])
 
 
 class FakeHandle:
     def __init__(self):
         self.bundles = []
 
-    def update(self, bundle, raw=False):
+    def update(self, bundle, raw=False, metadata=None):
         self.bundles.append(bundle)
 
 
@@ -167,7 +176,8 @@ def test_training_monitor_records_every_epoch_and_shows_progress():
     assert len(texts) == 5  # one line per epoch, then the final one
     assert texts[1].startswith("[############............] epoch 2/4")
     assert "validation accuracy" in texts[-1] and texts[-1].endswith("done)")
-    assert monitor.frames == 5 and all(b["image/png"].startswith(b"\x89PNG") for b in monitor._plot.bundles)
+    assert monitor.frames == 5 and all(png(b).startswith(b"\x89PNG") for b in monitor._plot.bundles)
+    assert all('alt="Learning curves over' in b["text/html"] for b in monitor._plot.bundles)
 
 
 def test_training_monitor_redraws_at_most_as_often_as_asked():
@@ -198,7 +208,7 @@ def test_training_monitor_without_a_loss_records_and_shows_the_accuracies():
     assert history["train_accuracy"] == [evaluate(model(), split().x_train, split().y_train)[1]] * 2
     assert monitor._status.bundles[-1]["text/plain"].startswith(
         f"[{'#' * 24}] epoch 2/2  accuracy: training {history['train_accuracy'][-1]:.1%}, validation")
-    assert monitor._plot.bundles[-1]["image/png"].startswith(b"\x89PNG")
+    assert png(monitor._plot.bundles[-1]).startswith(b"\x89PNG")
 
 
 def test_digit_browser_draws_at_once_and_redraws_for_each_control():

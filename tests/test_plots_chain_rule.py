@@ -110,12 +110,12 @@ def test_widget_view_marks_the_current_step_and_its_relative_errors():
     fig = step_size_view("x^3 at x = 1", h)
     assert isinstance(fig, Figure) and len(fig.axes) == 2
     right = fig.axes[1]
-    markers = [l for l in right.get_lines() if l.get_marker() == "o"]
+    markers = [l for l in right.get_lines() if l.get_marker() in ("o", "s")]  # forward, central
     assert [l.get_xdata()[0] for l in markers] == [h, h]
     forward, central = 3 * h + h ** 2, h ** 2  # absolute errors of x^3's differences at x = 1
     expected = [forward / (3 + forward + 3), central / (3 + central + 3)]
     np.testing.assert_allclose([l.get_ydata()[0] for l in markers], expected, rtol=1e-6)
-    assert any(np.all(np.asarray(l.get_xdata()) == h) for l in right.get_lines() if l.get_marker() != "o")
+    assert any(np.all(np.asarray(l.get_xdata()) == h) for l in right.get_lines() if l not in markers)
     assert "slope 3.0000000000" in line(fig.axes[0], "tangent").get_label()
 
 

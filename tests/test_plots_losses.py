@@ -99,11 +99,11 @@ def test_positive_example_marks_p_on_every_panel(p):
         se_curve, ce_curve = ax.lines[:2]
         assert se_curve.get_label().endswith(f"{se:.4g}") and ce_curve.get_label().endswith(f"{ce:.4g}")
         low, high = ax.get_ylim()
-        for marker, value in zip(ax.lines[2:4], (se, ce)):
+        for marker, value, shape in zip(ax.lines[2:4], (se, ce), ("s", "o")):
             x, shown = marker.get_xydata()[0]
             assert x == pytest.approx(p)
-            if low <= value <= high:
-                assert shown == pytest.approx(value) and marker.get_marker() == "o"
+            if low <= value <= high:  # a square for the squared error, a circle for the cross-entropy
+                assert shown == pytest.approx(value) and marker.get_marker() == shape
             else:  # off the panel: a triangle at the edge
                 assert marker.get_marker() in ("v", "^") and low <= shown <= high
 

@@ -153,7 +153,10 @@ def test_network_comparison_shows_each_loss_curve_and_output():
     for name in losses:
         ax = next(ax for ax in fig.axes if ax.get_title().startswith(f"{name}:"))
         np.testing.assert_allclose(ax.images[0].get_array(), regions[name])
-        np.testing.assert_allclose(ax.collections[0].get_offsets(), x)
+        points = [c for c in ax.collections if str(c.get_label()).startswith("class")]  # class 0, then 1
+        np.testing.assert_allclose(np.concatenate([c.get_offsets() for c in points]), x)
+        assert [c.get_label() for c in points] == ["class 0", "class 1"]
+        assert points[0].get_paths()[0] != points[1].get_paths()[0]  # told apart by shape, not colour
         assert f"final loss {losses[name][-1]:.3f}" in ax.get_title()
 
 

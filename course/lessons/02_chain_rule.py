@@ -90,8 +90,8 @@ from helpers.widgets.chain_rule import step_size_explorer
 #   $df/du = 2u = 8$, then $df/dx = df/du \cdot du/dx = 8 \cdot 3 = 24$.
 #
 # Check by expanding: $f = 9x^2 + 6x + 1$, so $f'(x) = 18x + 6 = 24$ at $x = 1$. In the
-# picture below, forward values are green, derivatives of the output red, and each arrow
-# carries its local derivative in blue. Notice that the backward pass needs the forward
+# picture below, each node's forward value is written above it (in green), the derivative
+# of the output below it (in red), and each arrow carries its local derivative (in blue). Notice that the backward pass needs the forward
 # values ($df/du = 2u$ needs $u = 4$): this is why lesson 01's forward pass keeps every
 # layer's output. A longer chain works the same way: multiply every local derivative
 # along the way back.
@@ -249,7 +249,7 @@ show(step_size_errors("sin(x) at x = 1"))
 # - Find the $h$ with the smallest central error. Is it near $10^{-5}$? And for the
 #   forward difference?
 # - Go down to $h = 10^{-15}$. The secants look perfect, yet the error has climbed back
-#   into the red band. Which of the two errors is to blame?
+#   into the top band (above $10^{-2}$, hatched: a bug). Which of the two errors is to blame?
 # - Switch to $x^3$ and set $h = 0.1$: the slopes in the legend are the 3.31 and 3.01
 #   you computed by hand above.
 

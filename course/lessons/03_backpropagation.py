@@ -544,12 +544,13 @@ show(gradient_check_chart({"your mlp_backward": errors}))
 # ### Explore: training one step at a time
 #
 # The widget trains the same network from the same initial weights, with the course's
-# `mlp_forward` and your `mlp_backward`. **step** runs one epoch (forward, backward,
-# update), **50 steps** runs fifty, **reset** goes back to the initial weights, and the
-# slider (on a log scale) sets the learning rate for the steps that follow (a dotted line
-# marks each change). Try these:
+# `mlp_forward` and your `mlp_backward`. It opens with the first 50 epochs already run,
+# so you see where training goes. **step** runs one epoch (forward, backward, update),
+# **50 steps** runs fifty, **reset** goes back to the initial weights, and the slider (on
+# a log scale) sets the learning rate for the steps that follow (a dotted line marks each
+# change, with the rate as the slider shows it). Try these:
 #
-# - Click **step** a few times. The first steps change the prediction the most. Why? (Look
+# - Click **reset**, then **step** a few times. The first steps change the prediction the most. Why? (Look
 #   at `dout = pred - Y`.)
 # - Set the learning rate to 0.1, reset and run 100 steps; then do the same with 2. How many
 #   epochs does each need to get within 0.01 of the target?

@@ -749,11 +749,11 @@ show(valley_paths(runs))
 # ### Explore: the race over the valley
 #
 # The widget runs all four optimizers for 60 steps from the same start and shows their
-# paths side by side. It takes your four step functions in a dictionary, one per
+# paths in a grid of four panels. It takes your four step functions in a dictionary, one per
 # optimizer, and calls them as `optimizer_step` above does.
 # Choose an optimizer: the sliders then set *its* learning rate and momentum (for Adam,
 # the momentum slider is $\beta_1$; gradient descent and RMSprop have no momentum), and
-# its panel is framed. Try these:
+# its panel is framed and titled "(chosen)". Try these:
 #
 # - Gradient descent with a learning rate just above $2/25 = 0.08$. What happens?
 # - Momentum: keep $\eta = 0.02$ and raise the momentum from 0 to 0.99. When does it
@@ -780,7 +780,9 @@ optimizer_race(functions={"sgd": sgd_step, "momentum": momentum_step, "rmsprop":
 # array to your optimizer with its own state.
 #
 # Each optimizer gets 300 steps and a learning rate tuned for it by a few trials (again
-# they are not comparable across optimizers).
+# they are not comparable across optimizers). Under the loss curves, each trained
+# network's output is drawn over the plane as a pale background, with its decision line
+# (output 0.5) in black and the data on top: circles for one moon, triangles for the other.
 
 # %% nbgrader={"grade": false, "grade_id": "network_demo", "locked": true, "schema_version": 3, "solution": false, "task": false}
 from helpers.reference import (binary_cross_entropy, dense_backward, dense_forward, sigmoid,

@@ -234,7 +234,8 @@ patients = np.array([50.0, 190.0]) + np.array([15.0, 35.0]) * rng.normal(size=(2
 patients[:, 1] += 1.0 * (patients[:, 0] - 50.0)  # cholesterol rises a little with age
 normalised, _ = batchnorm_forward(patients, np.ones(2), np.zeros(2))
 print("means after:", normalised.mean(axis=0).round(12), " standard deviations after:", normalised.std(axis=0).round(6))
-show(before_and_after(patients, normalised, labels=("patients: age, cholesterol", "after batchnorm_forward, gamma = 1, beta = 0")))
+show(before_and_after(patients, normalised, labels=("200 patients, as measured", "after batchnorm_forward, gamma = 1, beta = 0"),
+                      units=("age (years)", "cholesterol (mg/dL)")))
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "backward", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## 3. The backward pass

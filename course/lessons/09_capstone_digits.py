@@ -659,8 +659,8 @@ print(f"best validation accuracy {history['val_accuracy'][best]:.1%} after epoch
 #
 # With every choice made, the network meets the 300 test digits, once. The **confusion
 # matrix** counts, for every true class (row) and predicted class (column), how many test
-# digits landed there: the diagonal holds the correct answers (green), everything else is
-# a mistake (red, the darker the more). Below it are the misclassified digits themselves,
+# digits landed there: the diagonal holds the correct answers (boxed, in bold), everything
+# else is a mistake (shaded, the darker the more). Below it are the misclassified digits themselves,
 # each titled "true -> predicted".
 
 # %% nbgrader={"grade": false, "grade_id": "evaluate_demo", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -681,10 +681,11 @@ show(misclassified_gallery(split.x_test, split.y_test, test_predictions))
 # ### Explore: the mistakes, and the digits they resemble
 #
 # The widget shows one test digit at a time and the class your network reads in it (with
-# your `predict` again): green when it is right, red when it is wrong. Beside it are the
-# five training digits nearest to it, pixel by pixel (the smallest sums of squared
-# differences over the 64 pixels), each under its label: black when that is the digit's
-# true class, red when it is the class your network chose instead. Choose "misclassified"
+# your `predict` again), and says whether that is right (in green) or wrong (in red).
+# Beside it are the five training digits nearest to it, pixel by pixel (the smallest sums
+# of squared differences over the 64 pixels), each under its label, marked "true" (in
+# black) when that is the digit's true class and "chosen" (in red) when it is the class
+# your network chose instead. Choose "misclassified"
 # to step through the mistakes only. Try these:
 #
 # - Would you have read each misclassified digit right?

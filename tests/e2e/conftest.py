@@ -26,6 +26,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from course.lab import lab_environment
 from course.submissions import fill, solutions
 from . import e2e_lab
 from .e2e_lab import lessons
@@ -69,7 +70,7 @@ class Summary:
         return self.rows.setdefault(name, {})
 
     def table(self):
-        columns = ["run all", "errors", "widgets", "controls changed", "Validate solved",
+        columns = ["run all", "errors", "a11y", "widgets", "controls changed", "Validate solved",
                    "Validate untouched", "time solved", "time untouched"]
         lines = ["| lesson | " + " | ".join(columns) + " |",
                  "|---" * (len(columns) + 1) + "|"] if self.rows else []
@@ -222,10 +223,9 @@ def environment(base):
     config = base / "jupyter-config"
     settings = config / "lab" / "user-settings" / "@jupyterlab"
     for plugin, values in {
-        # every cell in the DOM, so that the tests see all outputs
+        # every cell in the DOM, so that the tests see all outputs (no news pop-up either:
+        # course.lab's configuration, which the server gets, turns it off as `make lab` does)
         "notebook-extension/tracker": {"windowingMode": "none"},
-        # no pop-ups asking to fetch news or check for updates
-        "apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
     }.items():
         path = settings / f"{plugin}.jupyterlab-settings"
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -294,18 +294,31 @@ def lab(browser_available, tmp_path_factory, summary, artifacts):
 
     log = base / "jupyterlab.log"
     started = time.perf_counter()
+    # JupyterLab with `make lab`'s settings (course/lab.py), as a student gets it
+    server = start_lab(course, lab_environment(course / "work", base=env), log)
+    summary.notes.append(("JupyterLab start", time.perf_counter() - started, f"port {server.port}"))
+    try:
+        yield server
+    finally:
+        stop(server.process)
+        shutil.copy(log, artifacts / "jupyterlab.log")
+
+
+def start_lab(root, env, log):
+    """A JupyterLab server on 127.0.0.1 serving ``root``, in the environment ``env``,
+    its output in ``log``; waits until it answers."""
     server = None
     for _attempt in range(3):  # a free port can be taken between choosing and binding it
         port, token = free_port(), secrets.token_hex(16)
         command = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
                    f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-                   f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={course}"]
+                   f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}"]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             command.append("--allow-root")
         with open(log, "w") as out:
-            process = subprocess.Popen(command, cwd=course, env=env, stdout=out, stderr=subprocess.STDOUT,
+            process = subprocess.Popen(command, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT,
                                        stdin=subprocess.DEVNULL, start_new_session=True)
-        candidate = Lab(course, port, token, process, log)
+        candidate = Lab(root, port, token, process, log)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and process.poll() is None:
             try:
@@ -318,12 +331,7 @@ def lab(browser_available, tmp_path_factory, summary, artifacts):
             break
         stop(process)
     assert server, f"JupyterLab did not start; its log:\n{log.read_text()[-3000:]}"
-    summary.notes.append(("JupyterLab start", time.perf_counter() - started, f"port {server.port}"))
-    try:
-        yield server
-    finally:
-        stop(server.process)
-        shutil.copy(log, artifacts / "jupyterlab.log")
+    return server
 
 
 def stop(process):

@@ -197,3 +197,72 @@ def validate(page, timeout=300_000):
 def close_dialog(page, dialog):
     dialog.locator(".jp-Dialog-button.jp-mod-accept").click()
     dialog.wait_for(state="detached", timeout=10_000)
+
+
+# --- accessibility: axe-core, and each figure's size and text alternative ------------------
+
+#: npm's axe-core (package.json; `npm ci` installs it), injected into the page by Playwright.
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+#: What axe checks: the notebook's outputs (figures, text, widgets), not JupyterLab itself.
+AXE_CONTEXT = {"include": [".jp-Notebook .jp-OutputArea"]}
+#: Impacts that fail the suite.
+BLOCKING = ("serious", "critical")
+
+
+def run_axe(page):
+    """axe-core's results on the notebook's output areas (WCAG 2.1 A and AA and axe's best
+    practices), as a dict: violations, passes, incomplete, ..."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    return page.evaluate("""context => axe.run(context, {
+        runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']},
+        resultTypes: ['violations']})""", AXE_CONTEXT)
+
+
+def blocking_violations(results):
+    """'rule (impact): help, on N nodes: first target' for each serious or critical violation."""
+    return [f"{v['id']} ({v['impact']}): {v['help']}, on {len(v['nodes'])} node(s), e.g. "
+            f"{v['nodes'][0]['target']} {v['nodes'][0].get('failureSummary', '')[:200]!r}"
+            for v in results["violations"] if v.get("impact") in BLOCKING]
+
+
+def figures(page):
+    """Every picture in the notebook's outputs, static or in a widget: its cell index,
+    kind, rendered and natural width and height, and text alternative (alt, aria-label or
+    title, as a screen reader would name it)."""
+    return page.evaluate("""() => {
+        const cells = [...document.querySelectorAll('.jp-NotebookPanel .jp-Notebook .jp-Cell')];
+        return cells.flatMap((cell, index) => [...cell.querySelectorAll('.jp-OutputArea img')].map(img => {
+            const box = img.getBoundingClientRect();
+            return {cell: index, widget: img.classList.contains('widget-image'),
+                    width: box.width, height: box.height,
+                    natural: img.naturalWidth, naturalHeight: img.naturalHeight,
+                    alt: (img.getAttribute('alt') || img.getAttribute('aria-label')
+                          || img.getAttribute('title') || '').trim()};
+        }));
+    }""")
+
+
+def figure_problems(found):
+    """Each figure scaled up beyond its natural width, or without a text alternative."""
+    problems = []
+    for f in found:
+        where = f"cell {f['cell']} {'widget picture' if f['widget'] else 'figure'}"
+        if not f["natural"]:
+            problems.append(f"{where}: not decoded")
+        elif f["width"] > f["natural"] + 0.5:
+            problems.append(f"{where}: shown {f['width']:.0f} px wide, natural width {f['natural']} px (scaled up)")
+        if not f["alt"]:
+            problems.append(f"{where}: no text alternative")
+    return problems
+
+
+def screenshot_figures(page, artifacts, lesson):
+    """A screenshot of every figure in the outputs (widget pictures are in the widget
+    screenshots): <lesson>-figure-<n>.png. Returns how many."""
+    images = page.locator(".jp-NotebookPanel .jp-OutputArea img:not(.widget-image)")
+    for n in range(images.count()):
+        image = images.nth(n)
+        image.scroll_into_view_if_needed()
+        image.screenshot(path=str(artifacts / f"{lesson}-figure-{n + 1}.png"))
+    return images.count()

@@ -14,6 +14,8 @@ from . import e2e_lab as ui
 from .e2e_lab import PlaywrightTimeout
 
 LESSONS = ui.lessons()
+#: What a widget's picture says before anyone touches it, where that once was an empty plot.
+DRAWN_BEFORE_INTERACTION = {"03_backpropagation": "Training curves over 50 epochs"}
 IDS = [lesson if [name for name, _ in LESSONS].count(lesson) == 1 else f"{lesson}/{notebook}"
        for lesson, notebook in LESSONS]
 
@@ -102,6 +104,36 @@ def exercise_widget(page, output, name, problems):
     return description, changed, tried, notes
 
 
+def check_accessibility(page, artifacts, lesson, row):
+    """The a11y checks of a lesson after Run All; their results go to the artifacts
+    (axe-<lesson>.json, <lesson>-figure-<n>.png) and the summary's "a11y" column."""
+    problems = []
+    try:
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.jp-Notebook .jp-OutputArea img')]"
+            ".every(img => img.complete && img.naturalWidth > 0)", timeout=60_000)
+    except PlaywrightTimeout:
+        pass  # reported below, picture by picture
+    found = ui.figures(page)
+    problems += ui.figure_problems(found)
+    widget_alts = [f["alt"] for f in found if f["widget"]]
+    expected = DRAWN_BEFORE_INTERACTION.get(lesson)
+    if expected and not any(alt.startswith(expected) for alt in widget_alts):
+        problems.append(f"the widget's first picture is not {expected!r}...: {[a[:80] for a in widget_alts]}")
+    t0 = time.perf_counter()
+    results = ui.run_axe(page)
+    (artifacts / f"axe-{lesson}.json").write_text(json.dumps(
+        {"lesson": lesson, "context": ui.AXE_CONTEXT, "figures": found, "violations": results["violations"],
+         "axe": results.get("testEngine", {})}, indent=1))
+    blocking = ui.blocking_violations(results)
+    problems += [f"axe: {v}" for v in blocking]
+    shots = ui.screenshot_figures(page, artifacts, lesson)
+    minor = len(results["violations"]) - len(blocking)
+    row["a11y"] = (f"{len(found)} pictures, {len(blocking)} serious/critical"
+                   + (f" ({minor} minor)" if minor else "") + f", {shots} shots, axe {time.perf_counter() - t0:.1f} s")
+    return problems
+
+
 @pytest.mark.parametrize(("lesson", "notebook"), LESSONS, ids=IDS)
 def test_solved_lesson_runs_widgets_respond_and_validates(page, lab, summary, artifacts, lesson, notebook):
     row = summary.lesson(lesson)
@@ -124,6 +156,11 @@ def test_solved_lesson_runs_widgets_respond_and_validates(page, lab, summary, ar
     errors = cell_errors(page, saved)
     problems += errors
     row["errors"] = "none" if not errors else f"{len(errors)} (see failure)"
+
+    # Accessibility, before any control is touched: every figure and widget picture is
+    # decoded, shown at its natural width or narrower and has a text alternative; axe-core
+    # finds no serious or critical violation in the outputs; every figure is screenshot.
+    problems += check_accessibility(page, artifacts, lesson, row)
 
     # Every widget renders, and each of its controls changes its plot.
     widget_cells = [(i, cell) for i, cell in code

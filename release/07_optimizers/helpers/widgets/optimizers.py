@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 
-from ..display import drawing_skipped, to_png
+from . import draw_into, label_in_full, name_sliders, picture as new_picture
+from ..display import drawing_skipped
 from ..plots.optimizers import (OPTIMIZERS, START, VALLEY_SETTINGS, optimizer_path,
                                 require_steps, valley_gradient, valley_paths)
 
@@ -44,7 +45,7 @@ def optimizer_race(functions: Functions, steps: int = 60, optimizer: str = "sgd"
                                         continuous_update=False, readout_format=".2f"),
         "valley": widgets.Dropdown(options=list(VALLEYS.items()), value=0.0, description="valley"),
     }
-    picture = widgets.Image(format="png")
+    picture = new_picture()
     loading: list[bool] = []  # non-empty while the sliders are being set from the stored settings
 
     def redraw() -> None:
@@ -56,7 +57,7 @@ def optimizer_race(functions: Functions, steps: int = 60, optimizer: str = "sgd"
                  optimizer_path(name, lambda w: valley_gradient(w, angle), START, steps,
                                 **settings[name], functions=functions))
                 for name in OPTIMIZERS]
-        picture.value = to_png(valley_paths(runs, angle=angle, highlight=f"{chosen}:"))
+        draw_into(picture, valley_paths(runs, angle=angle, highlight=f"{chosen}:"))
 
     def on_optimizer(_change: Any = None) -> None:
         chosen = controls["optimizer"].value
@@ -86,5 +87,7 @@ def optimizer_race(functions: Functions, steps: int = 60, optimizer: str = "sgd"
     box = widgets.VBox([widgets.HBox(list(controls.values())[:2]),
                         widgets.HBox(list(controls.values())[2:]), picture])
     box.controls = controls  # for tests and for curious students
+    label_in_full(controls)
+    name_sliders()
     box.settings = settings
     return box

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..a11y import BLUE, GREEN, GREY, ORANGE, VERMILLION, describe, legend_beside, number
 from ..display import new_figure
 from ..reference.backprop import sigmoid_backward
 from ..reference.forward import sigmoid
@@ -44,7 +45,9 @@ NEEDS = {
 #: ReLUs, whose units pass no gradient back for half of their inputs.
 GAINS = {"sigmoid": 1.0, "tanh": 1.0, "relu": np.sqrt(2.0), "leaky relu": np.sqrt(2.0)}
 
-COLOURS = {"sigmoid": "tab:blue", "tanh": "tab:orange", "relu": "tab:green", "leaky relu": "tab:red"}
+COLOURS = {"sigmoid": BLUE, "tanh": ORANGE, "relu": GREEN, "leaky relu": VERMILLION}
+#: Each activation's marker, so the lines differ by more than colour.
+MARKS = {"sigmoid": "o", "tanh": "s", "relu": "^", "leaky relu": "D"}
 
 
 @dataclass(frozen=True)
@@ -91,9 +94,10 @@ def activation(name: str, functions: Functions) -> Activation:
 def activation_gallery(functions: Functions, names: Sequence[str] = NAMES, reach: float = 5.0) -> Figure:
     """Each activation (top row) above its derivative (bottom row), over [-reach, reach],
     drawn with the lesson's functions given in ``functions``."""
-    fig = new_figure(2.6 * len(names) + 0.4, 5.0)
+    fig = new_figure(min(10.4, 2.5 * len(names) + 0.4), 5.2)
     axes = fig.subplots(2, len(names), squeeze=False, sharex=True)
     z = np.linspace(-reach, reach, 1001)  # 1001 points: z = 0 is one of them
+    said = []
     for column, name in zip(axes.T, names):
         act = activation(name, functions)
         value_ax, slope_ax = column
@@ -101,18 +105,24 @@ def activation_gallery(functions: Functions, names: Sequence[str] = NAMES, reach
         slope = act.derivative(z)
         slope_ax.plot(z, slope, color=COLOURS[name])
         peak = float(slope.max())
-        slope_ax.axhline(peak, color="grey", linestyle=":", linewidth=1)
-        slope_ax.text(-reach, peak, f"max {peak:g}", va="bottom", fontsize=8, color="grey")
+        slope_ax.axhline(peak, color=GREY, linestyle=":", linewidth=1)
+        slope_ax.text(-reach, peak, f"max {peak:g}", va="bottom", fontsize=8, color=GREY)
+        values = act.forward(z)
+        said.append(f"{name}: values from {number(values.min())} to {number(values.max())}, "
+                    f"derivative at most {peak:g}")
         title = f"{name} (alpha = {LEAK:g})" if name == "leaky relu" else name
         value_ax.set_title(title, fontsize=10)
         slope_ax.set_title(f"derivative of {name}", fontsize=10)
         slope_ax.set_ylim(-0.05, 1.15)
         slope_ax.set_xlabel("z")
+        value_ax.set_ylabel("f(z)" if name == names[0] else "")
+        slope_ax.set_ylabel("f'(z)" if name == names[0] else "")
         for ax in column:
             ax.grid(alpha=0.3)
             ax.axhline(0, color="black", linewidth=0.6)
             ax.axvline(0, color="black", linewidth=0.6)
-    return fig
+    return describe(fig, f"Each activation (top row) above its derivative (bottom row), for z from "
+                         f"{number(-reach)} to {number(reach)}: " + "; ".join(said) + ".")
 
 
 def layer_gradients(act: Activation, x: np.ndarray, weights: list[np.ndarray], grad_out: np.ndarray
@@ -155,7 +165,7 @@ def _draw_gradient_norms(ax: Axes, act: Activation, depth: int, guide: bool) -> 
     norms = gradient_norms(act, depth)
     layers = np.arange(1, depth + 1)
     colour = COLOURS[act.name]
-    ax.semilogy(layers, norms, "o-", color=colour, markersize=3, label=act.name)
+    ax.semilogy(layers, norms, "-", marker=MARKS[act.name], color=colour, markersize=4, label=act.name)
     if guide:  # x 0.25 per layer, counted back from the output layer
         ax.semilogy(layers, norms[-1] * 0.25 ** (depth - layers), "--", color=colour,
                     linewidth=1, label="x 0.25 per layer")
@@ -175,8 +185,12 @@ def gradient_through_depth(functions: Functions, depth: int = 20,
            title=f"Gradient reaching each layer of a {depth}-layer network")
     ax.set_xticks(range(1, depth + 1, max(1, depth // 10)))
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8)
-    return fig
+    legend_beside(ax)
+    drawn = {str(line.get_label()): np.asarray(line.get_ydata(), dtype=float) for line in ax.get_lines()}
+    said = "; ".join(f"{name}: layer 1 gets {drawn[name][0]:.2g}, layer {depth} {drawn[name][-1]:.2g}"
+                     for name in names)
+    return describe(fig, f"The RMS gradient reaching each layer of a {depth}-layer network, on a log "
+                         f"scale, one line per activation: {said}.")
 
 
 def activation_and_depth(functions: Functions, name: str, depth: int) -> Figure:
@@ -189,7 +203,8 @@ def activation_and_depth(functions: Functions, name: str, depth: int) -> Figure:
     z = np.linspace(-4, 4, 801)
     shape_ax.plot(z, act.forward(z), color=COLOURS[name], label=name)
     shape_ax.plot(z, act.derivative(z), color="black", linestyle="--", label="its derivative")
-    shape_ax.set(xlabel="z", title=f"{name}" + (f" (alpha = {LEAK:g})" if name == "leaky relu" else ""))
+    shape_ax.set(xlabel="z", ylabel="f(z) and f'(z)",
+                 title=f"{name}" + (f" (alpha = {LEAK:g})" if name == "leaky relu" else ""))
     shape_ax.grid(alpha=0.3)
     shape_ax.legend(fontsize=8, loc="upper left")
     norms = _draw_gradient_norms(depth_ax, act, depth, guide=name == "sigmoid")
@@ -199,8 +214,12 @@ def activation_and_depth(functions: Functions, name: str, depth: int) -> Figure:
                  title=f"layer 1 gets {norms[0] / norms[-1]:.2g} x the last layer's gradient")
     depth_ax.title.set_fontsize(10)
     depth_ax.grid(alpha=0.3)
-    depth_ax.legend(fontsize=8)
-    return fig
+    legend_beside(depth_ax)
+    slope = act.derivative(z)
+    return describe(fig, f"Left: {name} and its derivative for z from -4 to 4 (the derivative from "
+                         f"{number(slope.min())} to {number(slope.max())}). Right: the RMS gradient reaching "
+                         f"each layer of a {depth}-layer {name} network, log scale: {norms[-1]:.2g} at the last "
+                         f"layer, {norms[0]:.2g} at layer 1, {norms[0] / norms[-1]:.2g} times the last layer's.")
 
 
 def dead_fraction(z: np.ndarray) -> float:
@@ -265,13 +284,17 @@ def dying_relu(functions: Functions, shifts: np.ndarray = SHIFTS,
     setup = DyingReluSetup.make(functions, seed=seed)
     fig = new_figure(9.5, 3.6)
     shift_ax, step_ax = fig.subplots(1, 2, sharey=True)
-    shift_ax.plot(shifts, [setup.dead_after_shift(s) for s in shifts], "o-", color="tab:green",
-                  markersize=3)
+    after_shift = [setup.dead_after_shift(s) for s in shifts]
+    after_step = [setup.dead_after_step(lr) for lr in learning_rates]
+    shift_ax.plot(shifts, after_shift, "o-", color=GREEN, markersize=4)
     shift_ax.set(xlabel="shift: every bias b lowered by this much", ylabel="fraction of units dead",
                  title="after a negative bias shift", ylim=(-0.03, 1.03))
-    step_ax.semilogx(learning_rates, [setup.dead_after_step(lr) for lr in learning_rates], "o-",
-                     color="tab:green", markersize=3)
+    step_ax.semilogx(learning_rates, after_step, "s-", color=VERMILLION, markersize=4)
     step_ax.set(xlabel="learning rate of one gradient step", title="after one gradient step")
     for ax in (shift_ax, step_ax):
         ax.grid(alpha=0.3)
-    return fig
+    return describe(fig, f"The fraction of dead ReLU units: after every bias is lowered by a shift from "
+                         f"{number(shifts[0])} to {number(shifts[-1])} (left), from {after_shift[0]:.0%} to "
+                         f"{after_shift[-1]:.0%}; and after one gradient step with a learning rate from "
+                         f"{number(learning_rates[0])} to {number(learning_rates[-1])} (right), from "
+                         f"{after_step[0]:.0%} to {after_step[-1]:.0%}.")

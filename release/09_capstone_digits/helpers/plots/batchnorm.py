@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from matplotlib.ticker import NullLocator
+from matplotlib.ticker import FuncFormatter, NullLocator
 
+from ..a11y import BLUE, GREY, ORANGE, PURPLE, VERMILLION, GREEN, describe, legend_beside
 from ..display import new_figure
 from ..reference.activations import relu, relu_backward
 from ..reference.backprop import dense_backward
@@ -249,11 +250,13 @@ def training_comparison(runs: Mapping[str, TrainingRun], layer: int | None = Non
     the last hidden layer). A run that diverged ends where its loss stopped being finite.
     """
     labels = list(runs)
-    fig = new_figure(4.2 + 2.8 * len(labels), 3.6)
+    fig = new_figure(min(10.4, 4.6 + 2.8 * len(labels)), 3.9)
     axes = fig.subplots(1, 1 + len(labels), width_ratios=[1.6] + [1] * len(labels))
     loss_ax, hist_axes = axes[0], axes[1:]
-    colours = ["tab:red", "tab:blue", "tab:green", "tab:purple"]
-    for colour, label in zip(colours, labels):
+    colours = [VERMILLION, BLUE, GREEN, PURPLE]
+    styles = ["--", "-", "-.", ":"]
+    said = []
+    for colour, style, label in zip(colours, styles, labels):
         losses = runs[label].losses
         finite = np.isfinite(losses)
         steps = np.arange(1, len(losses) + 1)
@@ -262,18 +265,21 @@ def training_comparison(runs: Mapping[str, TrainingRun], layer: int | None = Non
             notes.append(f"loss up to {losses[finite].max():.2g}")
         if not finite.all():
             notes.append(f"overflow at step {int(np.argmin(finite)) + 1}")
-        loss_ax.semilogy(steps[finite], losses[finite], color=colour, alpha=0.3, linewidth=0.8)
+        loss_ax.semilogy(steps[finite], losses[finite], color=colour, alpha=0.3, linewidth=0.8, linestyle="-")
         loss_ax.semilogy(steps[finite], moving_average(losses[finite], SMOOTHING), color=colour,
-                         linewidth=2, label=label + (f" ({', '.join(notes)})" if notes else ""))
+                         linestyle=style, linewidth=2, label=label + (f" ({', '.join(notes)})" if notes else ""))
+        kept = losses[finite]
+        said.append(f"{label}: loss from {kept[0]:.3g} to {kept[-1]:.3g} over {len(kept)} steps"
+                    + (f" ({', '.join(notes)})" if notes else "") if kept.size else f"{label}: no finite loss")
     shown = np.concatenate([r.losses[np.isfinite(r.losses)] for r in runs.values()] + [[1.0]])
     shown = shown[shown > 0]  # a log axis cannot show a loss of exactly 0
     loss_ax.set_ylim(0.5 * shown.min(), min(2.0 * shown.max(), LOSS_CEILING))
-    loss_ax.set(title=f"training loss (light: each step; dark: mean of {SMOOTHING})",
-                xlabel="step", ylabel="cross-entropy")
+    loss_ax.set(title=f"training loss (light: each step;\ndark: mean of {SMOOTHING})",
+                xlabel="step", ylabel="cross-entropy (log scale)")
     loss_ax.title.set_fontsize(10)
     loss_ax.yaxis.set_minor_locator(NullLocator())  # minor log ticks cost more to draw than the rest
     loss_ax.grid(alpha=0.3)
-    loss_ax.legend(fontsize=8, loc="lower left")
+    loss_ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), borderaxespad=0.0)
     for ax, colour, label in zip(hist_axes, colours, labels):
         hidden = runs[label].hidden_at_start
         index = len(hidden) - 1 if layer is None else layer - 1
@@ -281,11 +287,16 @@ def training_comparison(runs: Mapping[str, TrainingRun], layer: int | None = Non
         values = values[np.isfinite(values)]  # a histogram needs a finite range
         counts, edges = np.histogram(values, bins=40)
         ax.stairs(counts, edges, fill=True, color=colour)
-        ax.set_title(f"{label}\nlayer {index + 1} at the start: std {np.std(values):.2g}", fontsize=9)
-        ax.set_yticks([])
+        ax.set_title(f"{label}\nlayer {index + 1} at the start:\nstd {np.std(values):.2g}", fontsize=10)
+        ax.set_ylabel("units x samples" if ax is hist_axes[0] else "")
         ax.set_xlabel("input to the ReLU")
-        ax.ticklabel_format(axis="x", style="sci", scilimits=(-2, 3))
-    return fig
+        # the tick labels carry their own powers of ten: no offset text sitting on the label
+        ax.set_xticks([edges[0], 0.0, edges[-1]] if edges[0] < 0 < edges[-1] else [edges[0], edges[-1]])
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.2g}"))
+        said.append(f"{label}: the inputs to layer {index + 1}'s ReLU at the start range from "
+                    f"{edges[0]:.2g} to {edges[-1]:.2g}, std {np.std(values):.2g}")
+    return describe(fig, "Left: the training loss of each run per step, log scale. Right: histograms of "
+                         "one hidden layer's inputs to its ReLU at initialization. " + "; ".join(said) + ".")
 
 
 def running_averages(batch_means: Sequence[float] | np.ndarray,
@@ -295,33 +306,47 @@ def running_averages(batch_means: Sequence[float] | np.ndarray,
 
     ``batch_means`` has one value per step; ``running`` maps a label (say, a momentum) to
     the running average after each step."""
-    fig = new_figure(6.4, 3.4)
+    fig = new_figure(8.4, 3.6)
     ax = fig.subplots()
     steps = np.arange(1, len(batch_means) + 1)
-    ax.plot(steps, batch_means, ".", color="0.6", label="the batch's mean")
-    for label, values in running.items():
-        ax.plot(steps, values, linewidth=2, label=label)
+    ax.plot(steps, batch_means, ".", color=GREY, label="the batch's mean")
+    said = []
+    for (label, values), colour, style in zip(running.items(), (ORANGE, BLUE, VERMILLION), ("-", "-.", ":")):
+        ax.plot(steps, values, linewidth=2, color=colour, linestyle=style, label=label)
+        said.append(f"{label}: {float(np.asarray(values)[-1]):.3g} after step {len(steps)}")
     if true_mean is not None:
         ax.axhline(true_mean, color="black", linestyle="--", linewidth=1, label="the population's mean")
     ax.set(xlabel="training step", ylabel="mean of one feature", title="running averages of the batch mean")
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8)
-    return fig
+    legend_beside(ax)
+    population = f"; the population's mean is {true_mean:g}" if true_mean is not None else ""
+    return describe(fig, f"The mean of each of {len(steps)} batches (dots, from {np.min(batch_means):.3g} to "
+                         f"{np.max(batch_means):.3g}) and running averages of it (lines): " + "; ".join(said)
+                         + population + ".")
 
 
 def before_and_after(x: np.ndarray, out: np.ndarray,
-                     labels: Sequence[str] = ("x", "batchnorm_forward(x, gamma, beta)")) -> Figure:
+                     labels: Sequence[str] = ("x", "batchnorm_forward(x, gamma, beta)"),
+                     units: Sequence[str] = ("feature 1", "feature 2")) -> Figure:
     """Two features of a batch before (left) and after (right) batch normalization, on
-    axes of the same scale, with each panel's per-feature mean and standard deviation."""
-    fig = new_figure(8.4, 3.8)
+    axes of the same scale, with each panel's per-feature mean and standard deviation.
+    ``units`` names the two features (with their units) as measured before."""
+    fig = new_figure(9.0, 4.0)
     axes = fig.subplots(1, 2)
-    for ax, data, label in zip(axes, (x, out), labels):
-        ax.scatter(data[:, 0], data[:, 1], s=12, color="tab:blue")
+    said = []
+    for ax, data, label, after in zip(axes, (x, out), labels, (False, True)):
+        ax.scatter(data[:, 0], data[:, 1], s=12, color=BLUE, label="a sample")
         mean, std = data.mean(axis=0), data.std(axis=0)
-        ax.plot([mean[0]], [mean[1]], "x", color="tab:red", markersize=10, mew=2)
+        ax.plot([mean[0]], [mean[1]], "X", color=ORANGE, markeredgecolor="black", markersize=11,
+                label="the mean")
         ax.set_title(f"{label}\nmeans ({mean[0]:.3g}, {mean[1]:.3g}), stds ({std[0]:.3g}, {std[1]:.3g})",
-                     fontsize=9)
-        ax.set(xlabel="feature 1", ylabel="feature 2")
+                     fontsize=10)
+        name_1, name_2 = (f"{u.split(' (')[0]}, normalised (no unit)" for u in units) if after else units
+        ax.set(xlabel=name_1, ylabel=name_2)
         ax.set_aspect("equal", adjustable="datalim")
         ax.grid(alpha=0.3)
-    return fig
+        said.append(f"{label}: {len(data)} samples, means ({mean[0]:.3g}, {mean[1]:.3g}), "
+                    f"standard deviations ({std[0]:.3g}, {std[1]:.3g})")
+    legend_beside(axes[1])
+    return describe(fig, f"Scatter plots of two features, {units[0]} and {units[1]}, before (left) and after "
+                         f"(right) batch normalization, the mean marked with a cross: " + "; ".join(said) + ".")

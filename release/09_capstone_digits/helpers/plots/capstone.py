@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..digits import IMAGE_SHAPE, N_CLASSES
+from ..a11y import BLACK, BLUE, GREEN, GREY, ORANGE, VERMILLION, describe, legend_beside
 from ..display import new_figure
 
 if TYPE_CHECKING:
@@ -28,7 +29,9 @@ History = dict[str, list[float]]
 
 #: The learning-curve series a history holds, each a list with one value per epoch.
 HISTORY_KEYS = ("epoch", "train_loss", "val_loss", "train_accuracy", "val_accuracy")
-CORRECT, WRONG, TRUE = "tab:green", "tab:red", "black"
+#: Colours of right and wrong predictions and of the true class; every picture also says
+#: "right" or "wrong" in words, or marks it by shape, never by colour alone.
+CORRECT, WRONG, TRUE = GREEN, VERMILLION, BLACK
 
 
 def empty_history() -> History:
@@ -36,13 +39,13 @@ def empty_history() -> History:
 
 
 def digit_gallery(x: np.ndarray, titles: Sequence[str | tuple[str, str]], columns: int = 10,
-                  title: str | None = None, size: float = 0.75) -> Figure:
+                  title: str | None = None, size: float = 1.0) -> Figure:
     """The digits ``x`` (N, 64) in a grid, each under its title; ``titles`` may colour
     each one: a list of strings or of (string, colour) pairs."""
     x = np.asarray(x)
     count = len(x)
     rows = max(1, -(-count // columns))
-    fig = new_figure(columns * size, rows * size * 1.25 + (0.3 if title else 0.0))
+    fig = new_figure(columns * size, rows * size * 1.3 + (0.4 if title else 0.0))
     axes = fig.subplots(rows, columns, squeeze=False)
     for index, ax in enumerate(axes.ravel()):
         ax.set_axis_off()
@@ -52,10 +55,13 @@ def digit_gallery(x: np.ndarray, titles: Sequence[str | tuple[str, str]], column
         text, colour = label if isinstance(label, tuple) else (label, "black")
         ax.imshow(x[index].reshape(IMAGE_SHAPE), cmap="gray_r", vmin=0.0, vmax=1.0,
                   interpolation="nearest")
-        ax.set_title(text, fontsize=8, color=colour, pad=2)
+        ax.set_title(text, fontsize=11, color=colour, pad=2)
     if title:
-        fig.suptitle(title, fontsize=10)
-    return fig
+        fig.suptitle(title, fontsize=11)
+    texts = [label[0] if isinstance(label, tuple) else label for label in titles[:count]]
+    return describe(fig, f"{count} handwritten digits, 8 by 8 pixels each, in {rows} row"
+                         f"{'s' if rows > 1 else ''} of up to {columns}" + (f" ({title})" if title else "")
+                         + ", titled: " + ", ".join(texts) + ".")
 
 
 def misclassified_gallery(x: np.ndarray, y_true: np.ndarray, y_pred: np.ndarray, limit: int = 30,
@@ -69,9 +75,10 @@ def misclassified_gallery(x: np.ndarray, y_true: np.ndarray, y_pred: np.ndarray,
     if not len(wrong):
         fig = new_figure(4.0, 1.0)
         fig.text(0.5, 0.5, f"no misclassified digits among {len(y_true)}", ha="center", va="center")
-        return fig
+        return describe(fig, f"No misclassified digits among {len(y_true)}.")
     titles = [(f"{y_true[i]} -> {y_pred[i]}", WRONG) for i in shown]
-    return digit_gallery(np.asarray(x)[shown], titles, columns=min(columns, len(shown)), title=title)
+    fig = digit_gallery(np.asarray(x)[shown], titles, columns=min(columns, len(shown)), title=title)
+    return describe(fig, f"{title}: " + ", ".join(f"a {y_true[i]} read as {y_pred[i]}" for i in shown) + ".")
 
 
 def learning_curves(history: History, title: str | None = None) -> Figure:
@@ -88,8 +95,8 @@ def learning_curves(history: History, title: str | None = None) -> Figure:
         accuracy_ax = fig.subplots()
         panels = ((accuracy_ax, "accuracy", "accuracy"),)
     for ax, kind, label in panels:
-        ax.plot(epochs, history[f"train_{kind}"], "o-", ms=3, color="tab:blue", label="training digits")
-        ax.plot(epochs, history[f"val_{kind}"], "o-", ms=3, color="tab:orange", label="validation digits")
+        ax.plot(epochs, history[f"train_{kind}"], "o-", ms=4, color=BLUE, label="training digits")
+        ax.plot(epochs, history[f"val_{kind}"], "s--", ms=4, color=ORANGE, label="validation digits")
         ax.set_xlabel("epoch")
         ax.set_ylabel(label)
         ax.grid(alpha=0.3)
@@ -100,10 +107,13 @@ def learning_curves(history: History, title: str | None = None) -> Figure:
     if history["val_accuracy"]:
         low = min(min(history["val_accuracy"]), min(history["train_accuracy"]))
         accuracy_ax.set_ylim(max(0.0, min(0.9, low - 0.02)), 1.005)
-        accuracy_ax.legend(loc="lower right", fontsize=8)
+        legend_beside(accuracy_ax)
     if title:
         fig.suptitle(title, fontsize=10)
-    return fig
+    said = [f"{part} {kind} {history[f'{part}_{kind}'][-1]:.3g}" for kind in ("loss", "accuracy")
+            for part in ("train", "val") if history[f"{part}_{kind}"]]
+    return describe(fig, f"Learning curves over {len(epochs)} epochs, on the training and validation digits"
+                         + (f"; after epoch {epochs[-1]}: " + ", ".join(said) if epochs else "") + ".")
 
 
 def confusion_counts(y_true: np.ndarray, y_pred: np.ndarray, classes: int = N_CLASSES) -> np.ndarray:
@@ -118,23 +128,32 @@ def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, classes: int = N_CL
     """The confusion matrix: rows the true classes, columns the predicted ones, each cell
     its count (the diagonal holds the correct predictions)."""
     counts = confusion_counts(y_true, y_pred, classes)
-    fig = new_figure(4.6, 4.2)
+    fig = new_figure(6.0, 5.6)
     ax = fig.subplots()
     shown = np.where(np.eye(classes, dtype=bool), 0, counts)  # colour only the mistakes
-    ax.imshow(shown, cmap="Reds", vmin=0, vmax=max(3, shown.max()))
+    top = max(3, shown.max())
+    ax.imshow(shown, cmap="Oranges", vmin=0, vmax=top * 1.6)  # pale enough for black text
     for i in range(classes):
         for j in range(classes):
             if counts[i, j]:
-                ax.text(j, i, str(counts[i, j]), ha="center", va="center", fontsize=8,
-                        color="tab:green" if i == j else "black",
-                        fontweight="bold" if i == j else "normal")
+                # right answers (the diagonal) boxed and bold, mistakes plain: not by colour
+                ax.text(j, i, str(counts[i, j]), ha="center", va="center", fontsize=11, color="black",
+                        fontweight="bold" if i == j else "normal",
+                        bbox=dict(boxstyle="square,pad=0.15", fc="white", ec="black", lw=0.8)
+                        if i == j else None)
     ax.set_xticks(range(classes))
     ax.set_yticks(range(classes))
     ax.set_xlabel("predicted class")
     ax.set_ylabel("true class")
     accuracy = np.trace(counts) / max(1, counts.sum())
-    ax.set_title(title or f"{counts.sum()} digits, {accuracy:.1%} correct")
-    return fig
+    ax.set_title(title or f"{counts.sum()} digits, {accuracy:.1%} correct\n(boxed: right; shaded: mistakes)")
+    mistakes = sorted(((int(shown[i, j]), i, j) for i in range(classes) for j in range(classes) if shown[i, j]),
+                      reverse=True)
+    return describe(fig, f"Confusion matrix of {counts.sum()} digits, {accuracy:.1%} correct: right answers "
+                         f"per class " + ", ".join(f"{i}: {counts[i, i]} of {counts[i].sum()}" for i in range(classes))
+                         + ". Mistakes, most common first: " + (", ".join(f"{n} x {i} read as {j}"
+                                                                          for n, i, j in mistakes)
+                                                                if mistakes else "none") + ".")
 
 
 def digit_probabilities(x: np.ndarray, probabilities: np.ndarray, label: int | None = None,
@@ -149,7 +168,7 @@ def digit_probabilities(x: np.ndarray, probabilities: np.ndarray, label: int | N
                     interpolation="nearest")
     image_ax.set_axis_off()
     image_ax.set_title(title or (f"label {label}" if label is not None else "digit"), fontsize=9)
-    colours = ["tab:gray"] * len(probabilities)
+    colours = [GREY] * len(probabilities)
     colours[predicted] = CORRECT if label is None or predicted == label else WRONG
     bars = bar_ax.bar(range(len(probabilities)), probabilities, color=colours)
     if label is not None:
@@ -161,8 +180,11 @@ def digit_probabilities(x: np.ndarray, probabilities: np.ndarray, label: int | N
     bar_ax.set_ylabel("probability")
     verdict = "" if label is None else (" (right)" if predicted == label else f" (wrong: it is {label})")
     bar_ax.set_title(f"predicted {predicted} with probability {probabilities[predicted]:.3f}{verdict}",
-                     fontsize=9)
-    return fig
+                     fontsize=10)
+    return describe(fig, f"A digit ({'label ' + str(label) if label is not None else 'no label'}) and the "
+                         f"network's probability for each class: " + ", ".join(
+                             f"{k}: {p:.3f}" for k, p in enumerate(probabilities))
+                         + f"; predicted {predicted}{verdict}.")
 
 
 def digit_and_neighbours(x: np.ndarray, predicted: int, label: int | None = None,
@@ -175,9 +197,9 @@ def digit_and_neighbours(x: np.ndarray, predicted: int, label: int | None = None
     the wrongly predicted one, grey where it is neither."""
     neighbours = np.asarray(neighbours, dtype=float).reshape(-1, *IMAGE_SHAPE)
     right = label is None or predicted == label
-    fig = new_figure(2.4 + 1.05 * len(neighbours), 2.6)
+    fig = new_figure(2.6 + 1.2 * len(neighbours), 2.8)
     # a 1 x 2 grid of subfigures unpacks to two; the stubs allow a single SubFigure
-    digit_fig, near_fig = fig.subfigures(1, 2, width_ratios=[2.4, 1.05 * len(neighbours)]) \
+    digit_fig, near_fig = fig.subfigures(1, 2, width_ratios=[2.6, 1.2 * len(neighbours)]) \
         if len(neighbours) else (fig, None)  # type: ignore[misc]
     digit_ax = digit_fig.subplots()
     digit_ax.imshow(np.asarray(x).reshape(IMAGE_SHAPE), cmap="gray_r", vmin=0.0, vmax=1.0,
@@ -186,7 +208,7 @@ def digit_and_neighbours(x: np.ndarray, predicted: int, label: int | None = None
     verdict = f"read as {predicted}" + ("" if label is None else
                                         " (right)" if right else f" (wrong: it is {label})")
     heading = title or (f"label {label}" if label is not None else "digit")
-    digit_ax.set_title(f"{heading}\n{verdict}", fontsize=9, color=CORRECT if right else WRONG)
+    digit_ax.set_title(f"{heading}\n{verdict}", fontsize=10, color=CORRECT if right else WRONG)
     if len(neighbours):
         # near_fig is a SubFigure whenever there are neighbours
         axes = np.atleast_1d(near_fig.subplots(1, len(neighbours)))  # type: ignore[union-attr]
@@ -194,8 +216,12 @@ def digit_and_neighbours(x: np.ndarray, predicted: int, label: int | None = None
             ax.imshow(image, cmap="gray_r", vmin=0.0, vmax=1.0, interpolation="nearest")
             ax.set_axis_off()
             true = predicted if label is None else label
-            colour = TRUE if near_label == true else WRONG if near_label == predicted else "tab:gray"
-            ax.set_title(str(near_label), fontsize=9, color=colour)
+            colour = TRUE if near_label == true else WRONG if near_label == predicted else GREY
+            # said in words as well as colour: the true class, or the wrongly chosen one
+            mark = ", true" if near_label == true else ", chosen" if near_label == predicted else ""
+            ax.set_title(f"{near_label}{mark}", fontsize=11, color=colour)
         near_fig.suptitle(  # type: ignore[union-attr]
-            "the nearest training digits, pixel by pixel, and their labels", fontsize=9)
-    return fig
+            "the nearest training digits,\npixel by pixel, and their labels", fontsize=10)
+    near = (f" The {len(neighbours)} nearest training digits are labelled "
+            + ", ".join(str(v) for v in neighbour_labels) + ".") if len(neighbours) else ""
+    return describe(fig, f"One digit, {heading}: {verdict}.{near}")

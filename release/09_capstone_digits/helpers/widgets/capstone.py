@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import ipywidgets as widgets
 import numpy as np
 
-from ..display import drawing_skipped, to_png
+from . import draw_into, label_in_full, name_sliders, picture as new_picture
+from ..display import drawing_skipped, figure_bundle
 from ..plots.capstone import digit_and_neighbours, empty_history, learning_curves
 
 if TYPE_CHECKING:
@@ -126,8 +127,9 @@ class TrainingMonitor:
         self.frames += 1
         if self._plot is None or drawing_skipped():
             return
-        png = to_png(learning_curves(self.history))
-        self._update(self._plot, {"image/png": png, "text/plain": "<learning curves>"})
+        data, metadata = figure_bundle(learning_curves(self.history))
+        if self._plot is not None:
+            self._plot.update(data, metadata=metadata, raw=True)
         self._drawn_at = time.perf_counter()  # the drawing itself does not count
 
     @staticmethod
@@ -153,7 +155,7 @@ def digit_browser(model: Model, x: np.ndarray, y: np.ndarray, *, predict: Predic
             value=bool(only_mistakes and len(mistakes)), description="show",
             disabled=not len(mistakes)),
     }
-    picture = widgets.Image(format="png")
+    picture = new_picture()
 
     def chosen() -> int:
         """The row of x on show."""
@@ -171,7 +173,7 @@ def digit_browser(model: Model, x: np.ndarray, y: np.ndarray, *, predict: Predic
             return
         row = chosen()
         near_x, near_y = nearest(x[row]) if neighbours is not None else ((), ())
-        picture.value = to_png(digit_and_neighbours(
+        draw_into(picture, digit_and_neighbours(
             x[row], int(predicted[row]), label=int(y[row]), neighbours=near_x,
             neighbour_labels=[int(label) for label in near_y], title=f"digit {row}: label {y[row]}"))
 
@@ -187,6 +189,8 @@ def digit_browser(model: Model, x: np.ndarray, y: np.ndarray, *, predict: Predic
     on_filter()
     box = widgets.VBox([widgets.HBox(list(controls.values())), picture])
     box.controls = controls  # for tests and for curious students
+    label_in_full(controls)
+    name_sliders()
     box.chosen = chosen
     box.nearest = nearest if neighbours is not None else None
     return box

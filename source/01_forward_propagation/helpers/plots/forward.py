@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..a11y import BLUE, GREEN, MARKERS, ORANGE, PURPLE, VERMILLION, describe, legend_below, number
 from ..display import new_figure
 
 if TYPE_CHECKING:
@@ -42,25 +43,32 @@ def sigmoid_saturation(marks: Mapping[str, float], logistic: Callable[[np.ndarra
     :func:`sigmoid_slope`, and drawn on a log scale so that the tiny slope of a saturated
     neuron stays visible.
     """
-    fig = new_figure(9, 3.6)
+    fig = new_figure(10.0, 4.2)
     value_ax, slope_ax = fig.subplots(1, 2)
     reach = max(10.0, 1.2 * max((abs(z) for z in marks.values()), default=0.0))
     z = np.linspace(-reach, reach, 801)
-    value_ax.plot(z, logistic(z), color="tab:blue")
-    slope_ax.semilogy(z, sigmoid_slope(z), color="tab:orange")
+    value_ax.plot(z, logistic(z), color=BLUE, label="sigmoid(z)")
+    slope_ax.semilogy(z, sigmoid_slope(z), color=ORANGE, linestyle="--", label="slope")
     # the exercise's sigmoid takes an array, not a Python float: mark all points in one call
     marked = logistic(np.array(list(marks.values()), dtype=float))
-    for (label, z0), a0 in zip(marks.items(), marked):
+    said = []
+    for (label, z0), a0, colour, marker in zip(marks.items(), marked, (VERMILLION, GREEN, PURPLE),
+                                               MARKERS[1:]):
         a0, s0 = float(a0), float(sigmoid_slope(z0))
-        value_ax.plot([z0], [a0], "o", label=f"{label}: z = {z0:.4g}, sigmoid = {a0:.4f}")
-        slope_ax.plot([z0], [s0], "o", label=f"{label}: slope = {s0:.2g}")
-    value_ax.set(title="sigmoid(z)", xlabel="pre-activation z", ylim=(-0.05, 1.05))
-    slope_ax.set(title="its slope sigmoid(z) (1 - sigmoid(z))", xlabel="pre-activation z")
+        style = dict(marker=marker, color=colour, markersize=8, markeredgecolor="black", linestyle="")
+        value_ax.plot([z0], [a0], **style, label=f"{label}: z = {z0:.4g}, sigmoid = {a0:.4f}")
+        slope_ax.plot([z0], [s0], **style, label=f"{label}: slope = {s0:.2g}")
+        said.append(f"{label} at z = {number(z0)}: sigmoid {a0:.4f}, slope {s0:.2g}")
+    value_ax.set(title="sigmoid(z)", xlabel="pre-activation z", ylabel="sigmoid(z)", ylim=(-0.05, 1.05))
+    slope_ax.set(title="its slope sigmoid(z) (1 - sigmoid(z))", xlabel="pre-activation z",
+                 ylabel="slope (log scale)")
     for ax in (value_ax, slope_ax):
         ax.grid(alpha=0.3)
         if marks:
-            ax.legend(fontsize=8, loc="lower right" if ax is value_ax else "upper right")
-    return fig
+            legend_below(ax, handles=ax.get_lines()[1:])
+    return describe(fig, f"The sigmoid (left) and its slope on a log scale (right), from z = "
+                         f"{number(-reach)} to {number(reach)}; the slope peaks at 0.25 at z = 0. "
+                         + "; ".join(said) + ".")
 
 
 def sigmoid_slope(z: np.ndarray | float) -> np.ndarray:
@@ -81,7 +89,7 @@ def neuron_plane(w1: float, w2: float, b: float, activation: str = "sigmoid", re
     z = w1 * x1 + w2 * x2 + b
     out = ACTIVATIONS[activation](z)
     image = ax.imshow(out, origin="lower", extent=(-reach, reach, -reach, reach),
-                      cmap="coolwarm", aspect="equal")
+                      cmap="PuOr_r", aspect="equal")
     fig.colorbar(image, ax=ax, label=f"{activation}(z)")
     if (w1, w2) != (0, 0) and z.min() < 0 < z.max():
         ax.contour(x1, x2, z, levels=[0.0], colors="black", linewidths=2)
@@ -89,9 +97,13 @@ def neuron_plane(w1: float, w2: float, b: float, activation: str = "sigmoid", re
     else:
         line = "no decision line in view"
     ax.set(xlabel="input x1", ylabel="input x2",
-           title=f"z = {w1:.2f} x1 {w2:+.2f} x2 {b:+.2f}  ({line})")
-    ax.title.set_fontsize(9)
-    return fig
+           title=f"z = {w1:.2f} x1 {w2:+.2f} x2 {b:+.2f}\n({line})")
+    ax.title.set_fontsize(10)
+    return describe(fig, f"The output of one neuron, {activation}(z) with z = {w1:.2f} x1 {w2:+.2f} x2 "
+                         f"{b:+.2f}, over inputs x1 and x2 from {number(-reach)} to {number(reach)}: "
+                         f"from {number(float(out.min()))} to {number(float(out.max()))}, "
+                         + ("split by the decision line z = 0." if line.startswith("black")
+                            else "with no decision line in view."))
 
 
 def layer_histograms(runs: Mapping[str, Sequence[np.ndarray]]) -> Figure:
@@ -102,14 +114,19 @@ def layer_histograms(runs: Mapping[str, Sequence[np.ndarray]]) -> Figure:
     """
     labels = list(runs)
     depth = len(runs[labels[0]])
-    fig = new_figure(2.4 * depth + 0.6, 2.0 * len(labels) + 0.4)
-    axes = fig.subplots(len(labels), depth, squeeze=False, sharex=True)
+    fig = new_figure(min(10.4, 2.4 * depth + 0.9), 2.2 * len(labels) + 0.4)
+    axes = fig.subplots(len(labels), depth, squeeze=False, sharex=True, sharey=True)
     bins = np.linspace(0.0, 1.0, 21)
+    said = []
     for row, label in zip(axes, labels):
         for layer, (ax, a) in enumerate(zip(row, runs[label]), start=1):
-            ax.hist(np.ravel(a), bins=bins, color="tab:blue")
-            ax.set_title(f"{label}: layer {layer}", fontsize=9)
-            ax.set_yticks([])
+            values = np.ravel(a)
+            ax.hist(values, bins=bins, color=BLUE)
+            ax.set_title(f"{label}: layer {layer}", fontsize=10)
+            ax.grid(alpha=0.3, axis="y")
+            said.append(f"{label}, layer {layer}: {np.mean((values < 0.05) | (values > 0.95)):.0%} of "
+                        f"{values.size} outputs within 0.05 of 0 or 1")
+        row[0].set_ylabel("outputs per bin")
     for ax in axes[-1]:
-        ax.set_xlabel("output")
-    return fig
+        ax.set_xlabel("output (0 to 1)")
+    return describe(fig, "Histograms of each layer's outputs, one row per run: " + "; ".join(said) + ".")

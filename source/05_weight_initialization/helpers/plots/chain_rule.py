@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from matplotlib.patches import Circle
 
+from ..a11y import BLUE, GREEN, GREY, ORANGE, VERMILLION, describe, legend_beside, number
 from ..display import new_figure
 
 if TYPE_CHECKING:
@@ -97,30 +98,31 @@ def difference_errors(example: Example, h: np.ndarray, relative: bool = False) -
 def _draw_errors(ax: Axes, example: Example, current_h: float | None = None, relative: bool = False,
                  models: bool = True) -> None:
     forward, central = difference_errors(example, STEPS, relative)
-    ax.loglog(STEPS, forward, color="tab:blue", label="forward difference")
-    ax.loglog(STEPS, central, color="tab:orange", label="central difference")
+    ax.loglog(STEPS, forward, color=BLUE, label="forward difference")
+    ax.loglog(STEPS, central, color=ORANGE, linestyle="-.", label="central difference")
     if models:
         trunc_f, trunc_c, roundoff = error_models(example, STEPS)
-        ax.loglog(STEPS, trunc_f, ":", color="tab:blue", label="|f''| h / 2 (slope 1)")
-        ax.loglog(STEPS, trunc_c, ":", color="tab:orange", label="|f'''| h² / 6 (slope 2)")
-        ax.loglog(STEPS, roundoff, "--", color="gray", label="eps |f| / h (slope -1)")
+        ax.loglog(STEPS, trunc_f, ":", color=BLUE, label="|f''| h / 2 (slope 1)")
+        ax.loglog(STEPS, trunc_c, ":", color=ORANGE, label="|f'''| h² / 6 (slope 2)")
+        ax.loglog(STEPS, roundoff, "--", color=GREY, label="eps |f| / h (slope -1)")
         for h_best, error, color, which in zip(example.best_steps(), example.best_errors(),
-                                               ("tab:blue", "tab:orange"), ("forward", "central")):
+                                               (BLUE, ORANGE), ("forward", "central")):
             ax.axvline(h_best, color=color, alpha=0.4, linewidth=4,
-                       label=f"best h for the {which} difference, about {h_best:.0e} "
-                             f"(error about {error:.0e})")
+                       label=f"best h, {which}: about {h_best:.0e}\n(error about {error:.0e})")
     if relative:
-        ax.axhspan(FLOOR, 1e-7, color="tab:green", alpha=0.12, label="below 1e-7: correct")
-        ax.axhspan(1e-2, 10.0, color="tab:red", alpha=0.12, label="above 1e-2: a bug")
+        ax.axhspan(FLOOR, 1e-7, color=GREEN, alpha=0.15, hatch="..", label="below 1e-7: correct")
+        ax.axhspan(1e-2, 10.0, color=VERMILLION, alpha=0.15, hatch="//", label="above 1e-2: a bug")
     if current_h is not None:
         ax.axvline(current_h, color="black", linewidth=1)
         now_f, now_c = difference_errors(example, np.array([current_h]), relative)
-        ax.loglog([current_h], now_f, "o", color="tab:blue")
-        ax.loglog([current_h], now_c, "o", color="tab:orange")
+        ax.loglog([current_h], now_f, "o", color=BLUE, markeredgecolor="black",
+                  label=f"forward at h = {current_h:.1e}: {now_f[0]:.1e}")
+        ax.loglog([current_h], now_c, "s", color=ORANGE, markeredgecolor="black",
+                  label=f"central at h = {current_h:.1e}: {now_c[0]:.1e}")
     ax.set(xlabel="step size h", ylim=(FLOOR / 2, 10.0),
            ylabel="relative error (gradient check)" if relative else "|error| of the derivative")
     ax.grid(alpha=0.3, which="major")
-    ax.legend(fontsize=7, loc="lower right")
+    legend_beside(ax)
 
 
 def step_size_errors(name: str = "sin(x) at x = 1", current_h: float | None = None, relative: bool = False
@@ -131,12 +133,20 @@ def step_size_errors(name: str = "sin(x) at x = 1", current_h: float | None = No
     the dashed line the round-off error (slope -1); the wide pale vertical lines mark each
     difference's best step, where its truncation and round-off models meet.
     """
-    fig = new_figure(7.0, 4.4)
+    fig = new_figure(10.0, 4.4)
     ax = fig.subplots()
-    _draw_errors(ax, EXAMPLES[name], current_h, relative)
-    best_f, best_c = EXAMPLES[name].best_steps()
+    example = EXAMPLES[name]
+    _draw_errors(ax, example, current_h, relative)
+    best_f, best_c = example.best_steps()
+    error_f, error_c = example.best_errors()
     ax.set_title(f"{name}: best h about {best_f:.0e} (forward), {best_c:.0e} (central)", fontsize=10)
-    return fig
+    forward, central = difference_errors(example, STEPS, relative)
+    return describe(fig, f"Log-log plot of the error of the forward and central differences of {name} "
+                         f"against the step h from {number(STEPS[0])} to {number(STEPS[-1])}: each "
+                         f"error falls as h shrinks, then rises again as round-off takes over. The "
+                         f"forward difference is best at h about {best_f:.0e} (error about {error_f:.0e}, "
+                         f"smallest measured {forward.min():.1e}); the central one at h about {best_c:.0e} "
+                         f"(error about {error_c:.0e}, smallest measured {central.min():.1e}).")
 
 
 def _draw_secants(ax: Axes, name: str, h: float, reach: float = 1.5) -> None:
@@ -146,43 +156,54 @@ def _draw_secants(ax: Axes, name: str, h: float, reach: float = 1.5) -> None:
     xs = np.linspace(x0 - reach, x0 + reach, 301)
     forward, central = example.forward(h), example.central(h)
     ax.plot(xs, example.f(xs), color="black", linewidth=2, label=name.split(" at ")[0])
-    ax.plot(xs, f0 + slope * (xs - x0), color="tab:green", label=f"tangent, slope {slope:.10f}")
-    ax.plot(xs, f0 + forward * (xs - x0), "--", color="tab:blue",
+    ax.plot(xs, f0 + slope * (xs - x0), color=GREEN, label=f"tangent, slope {slope:.10f}")
+    ax.plot(xs, f0 + forward * (xs - x0), "--", color=BLUE,
             label=f"forward secant, slope {forward:.10f}")
     mid = (example.f(x0 + h) + example.f(x0 - h)) / 2  # the central secant passes through
-    ax.plot(xs, mid + central * (xs - x0), "-.", color="tab:orange",  # f(x0 - h) and f(x0 + h)
+    ax.plot(xs, mid + central * (xs - x0), "-.", color=ORANGE,  # f(x0 - h) and f(x0 + h)
             label=f"central secant, slope {central:.10f}")
     ax.plot([x0 - h, x0, x0 + h], example.f(np.array([x0 - h, x0, x0 + h])), "o", color="black",
             markersize=4)
     low, high = example.f(xs).min(), example.f(xs).max()
     margin = 0.15 * (high - low)
     ax.set(xlim=(x0 - reach, x0 + reach), ylim=(low - margin, high + margin), xlabel="x",
+           ylabel="f(x)",
            title=f"slopes at x = {x0:g} with h = {h:.3g}")
     ax.title.set_fontsize(10)
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=7, loc="lower right")
+    legend_beside(ax)
 
 
 def secant_and_tangent(name: str = "sin(x) at x = 1", h: float = 0.5) -> Figure:
     """The function near x0 with its tangent at x0 and the forward and central secants of
     step h, whose slopes are the two finite-difference estimates of f'(x0)."""
-    fig = new_figure(5.6, 4.2)
+    fig = new_figure(8.0, 4.2)
     _draw_secants(fig.subplots(), name, h)
-    return fig
+    return describe(fig, _secants_said(name, h))
+
+
+def _secants_said(name: str, h: float) -> str:
+    example = EXAMPLES[name]
+    return (f"{name.split(' at ')[0]} near x = {example.x0:g} with its tangent, slope "
+            f"{example.df(example.x0):.10f}, and the secants of step h = {h:.3g}: forward slope "
+            f"{example.forward(h):.10f}, central slope {example.central(h):.10f}.")
 
 
 def step_size_view(name: str = "sin(x) at x = 1", h: float = 1e-2) -> Figure:
     """The widget's picture: secants and tangent (left), the gradient check's relative
     error against h with the current h marked (right)."""
-    fig = new_figure(11.0, 4.2)
-    left, right = fig.subplots(1, 2)
+    fig = new_figure(10.4, 7.6)
+    left, right = fig.subplots(2, 1)
     example = EXAMPLES[name]
     _draw_secants(left, name, h)
     _draw_errors(right, example, current_h=h, relative=True, models=False)
     forward, central = difference_errors(example, np.array([h]), relative=True)
     right.set_title(f"relative error at h = {h:.1e}: forward {forward[0]:.1e}, "
-                    f"central {central[0]:.1e}", fontsize=9)
-    return fig
+                    f"central {central[0]:.1e}", fontsize=10)
+    return describe(fig, f"Top: {_secants_said(name, h)} Bottom: the gradient check's relative error "
+                         f"against h on log scales; at h = {h:.1e} it is {forward[0]:.1e} for the "
+                         f"forward difference and {central[0]:.1e} for the central one (below 1e-7 "
+                         f"counts as correct, above 1e-2 as a bug).")
 
 
 def draw_graph(nodes: Mapping[str, tuple[float, float, str, float, float | None]],
@@ -203,21 +224,26 @@ def draw_graph(nodes: Mapping[str, tuple[float, float, str, float, float | None]
                     xytext=(x1 + radius * ux, y1 + radius * uy),
                     arrowprops=dict(arrowstyle="->", color="gray", linewidth=1.2))
         ax.text(x1 + 0.35 * (x2 - x1), y1 + 0.35 * (y2 - y1), local, fontsize=8, ha="center",
-                va="center", color="tab:blue", bbox=dict(boxstyle="round", fc="white", ec="none"))
+                va="center", color=BLUE, bbox=dict(boxstyle="round", fc="white", ec="none"))
     for name, (x, y, label, value, gradient) in nodes.items():
         ax.add_patch(Circle((x, y), radius, facecolor="whitesmoke", edgecolor="black"))
         ax.text(x, y, label, ha="center", va="center", fontsize=10)
         ax.text(x, y + radius + 0.08, f"{name} = {value:g}", ha="center", va="bottom",
-                fontsize=9, color="tab:green")
+                fontsize=9, color=GREEN)
         if gradient is not None:
             ax.text(x, y - radius - 0.08, f"∂f/∂{name} = {gradient:g}", ha="center", va="top",
-                    fontsize=9, color="tab:red")
+                    fontsize=9, color=VERMILLION)
     xs = [n[0] for n in nodes.values()]
     ys = [n[1] for n in nodes.values()]
     ax.set(xlim=(min(xs) - 0.8, max(xs) + 0.8), ylim=(min(ys) - 0.9, max(ys) + 0.9), aspect="equal")
     ax.axis("off")
     ax.set_title(title, fontsize=10)
-    return fig
+    return describe(fig, f"A computational graph: {title}. Forward values (above each node): "
+                         + ", ".join(f"{n} = {v[3]:g}" for n, v in nodes.items()) + ". Gradients of the output "
+                         "(below each node): " + ", ".join(f"∂f/∂{n} = {v[4]:g}" for n, v in nodes.items()
+                                                           if v[4] is not None)
+                         + ". Local derivatives on the edges: " + ", ".join(
+                             f"{source} to {target}: {local}" for source, target, local in edges) + ".")
 
 
 def chain_graph(x: float = 1.0) -> Figure:

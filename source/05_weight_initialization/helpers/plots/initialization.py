@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..a11y import BLUE, MARKERS, describe, legend_beside
 from ..display import new_figure
 from ..reference.activations import relu, relu_backward, tanh_backward
 
@@ -94,22 +95,27 @@ def std_through_depth(runs: Mapping[str, tuple[Sequence[np.ndarray], Sequence[np
     ``runs`` maps a label to ``(activations, gradients)`` as :func:`propagate` returns.
     A standard deviation of exactly 0 cannot be drawn on a log scale and is left out.
     """
-    fig = new_figure(9, 3.6)
+    fig = new_figure(10.4, 3.8)
     forward_ax, backward_ax = fig.subplots(1, 2)
-    for label, (activations, gradients) in runs.items():
+    said = []
+    for marker, (label, (activations, gradients)) in zip(MARKERS * 3, runs.items()):
         for ax, arrays in ((forward_ax, activations), (backward_ax, gradients)):
             layers = np.arange(1, len(arrays) + 1)
             stds = np.array([np.std(x) for x in arrays])
             shown = stds > 0
-            ax.semilogy(layers[shown], stds[shown], "o-", label=label)
+            ax.semilogy(layers[shown], stds[shown], marker=marker, label=label)
+            said.append(f"{label}, {'activations' if ax is forward_ax else 'gradients'}: "
+                        f"{stds[0]:.2g} at layer 1, {stds[-1]:.2g} at layer {len(stds)}")
     forward_ax.set(title="forward: std of the activations a_l", xlabel="layer l", ylabel="standard deviation")
-    backward_ax.set(title="backward: std of the gradients dL/dz_l", xlabel="layer l")
+    backward_ax.set(title="backward: std of the gradients dL/dz_l", xlabel="layer l",
+                    ylabel="standard deviation")
     for ax in (forward_ax, backward_ax):
         ax.grid(alpha=0.3)
         ax.xaxis.get_major_locator().set_params(integer=True)
-        if runs:
-            ax.legend(fontsize=8)
-    return fig
+    if runs:
+        legend_beside(backward_ax)
+    return describe(fig, "The standard deviation of each layer's activations (left) and of the gradients "
+                         "reaching it (right), log scale, one line per run: " + "; ".join(said) + ".")
 
 
 def layer_histograms(activations: Sequence[np.ndarray], title: str = "", columns: int = 5) -> Figure:
@@ -123,13 +129,14 @@ def layer_histograms(activations: Sequence[np.ndarray], title: str = "", columns
     """
     depth = len(activations)
     rows = -(-depth // columns)
-    fig = new_figure(2.0 * min(depth, columns) + 0.4, 1.9 * rows + 0.5)
+    fig = new_figure(2.0 * min(depth, columns) + 0.6, 2.1 * rows + 0.6)
     axes = fig.subplots(rows, min(depth, columns), squeeze=False)
     everything = np.concatenate([np.ravel(a) for a in activations])
     low, high = np.quantile(everything, [0.001, 0.999])
     if high <= low:  # every value the same: a narrow window around it
         low, high = low - 1.0, high + 1.0
     bins = np.linspace(low, high, 41)
+    said = []
     for l, ax in enumerate(axes.flat):
         if l >= depth:
             ax.set_visible(False)
@@ -140,15 +147,21 @@ def layer_histograms(activations: Sequence[np.ndarray], title: str = "", columns
         if zeros > 0.05:
             values = values[values != 0]
             heading += f"\n{zeros:.0%} exactly 0 (not drawn)"
-        ax.hist(values, bins=bins, color="tab:blue")
-        ax.set_title(heading, fontsize=8)
+        ax.hist(values, bins=bins, color=BLUE)
+        ax.set_title(heading, fontsize=9)
         ax.set_xlim(low, high)
         ax.set_yticks([])
-        ax.tick_params(axis="x", labelsize=7)
-        ax.xaxis.get_offset_text().set_fontsize(7)
+        ax.set_xticks([low, (low + high) / 2, high], [f"{v:.2g}" for v in (low, (low + high) / 2, high)])
+        ax.tick_params(axis="x", labelsize=8)
+        if l % columns == 0:
+            ax.set_ylabel("count")
+        if l >= depth - columns:
+            ax.set_xlabel("activation")
+        said.append(heading.replace("\n", ", "))
     if title:
         fig.suptitle(title, fontsize=10)
-    return fig
+    return describe(fig, f"Histograms of the activations of {depth} layers on one scale, from {low:.2g} "
+                         f"to {high:.2g}" + (f" ({title})" if title else "") + ": " + "; ".join(said) + ".")
 
 
 def symmetry_training(runs: Mapping[str, tuple[np.ndarray, Sequence[float] | np.ndarray]]) -> Figure:
@@ -160,23 +173,32 @@ def symmetry_training(runs: Mapping[str, tuple[np.ndarray, Sequence[float] | np.
     weights over training (identical units draw one line on top of another); the last
     panel compares the losses on a log scale.
     """
-    fig = new_figure(3.3 * (len(runs) + 1), 3.4)
-    axes = fig.subplots(1, len(runs) + 1, squeeze=False)[0]
-    loss_ax = axes[-1]
+    columns = min(2, len(runs) + 1)
+    rows = -(-(len(runs) + 1) // columns)
+    fig = new_figure(10.0, 3.0 * rows + 0.2)
+    axes = fig.subplots(rows, columns, squeeze=False).ravel()
+    for ax in axes[len(runs) + 1:]:
+        ax.set_visible(False)
+    loss_ax = axes[len(runs)]
+    said = []
     for ax, (label, (hidden_weights, losses)) in zip(axes, runs.items()):
         steps = np.arange(hidden_weights.shape[0])
         for j in range(hidden_weights.shape[1]):
-            ax.plot(steps, hidden_weights[:, j], label=f"hidden unit {j + 1}")
+            ax.plot(steps, hidden_weights[:, j], marker=MARKERS[j % len(MARKERS)],
+                    markevery=max(1, len(steps) // 8), label=f"hidden unit {j + 1}")
         last = hidden_weights[-1]
         distinct = sum(not np.isclose(last[j], last[:j], rtol=1e-9, atol=1e-12).any()
                        for j in range(len(last)))
         ax.set(title=f"{label}: {distinct} distinct unit{'s' if distinct > 1 else ''}",
                xlabel="training step", ylabel="weight from input 1")
-        ax.title.set_fontsize(9)
-        ax.legend(fontsize=7)
+        ax.title.set_fontsize(10)
+        legend_beside(ax)
         ax.grid(alpha=0.3)
         loss_ax.semilogy(np.arange(len(losses)), losses, label=label)
-    loss_ax.set(title="loss", xlabel="training step")
+        said.append(f"{label}: {distinct} distinct unit{'s' if distinct > 1 else ''}, loss from "
+                    f"{float(losses[0]):.3g} to {float(losses[-1]):.2g}")
+    loss_ax.set(title="loss", xlabel="training step", ylabel="loss (log scale)")
     loss_ax.grid(alpha=0.3)
-    loss_ax.legend(fontsize=8)
-    return fig
+    legend_beside(loss_ax)
+    return describe(fig, "Training from a constant start against a random one: each run's hidden weights "
+                         "over training, and the losses: " + "; ".join(said) + ".")

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..a11y import BLUE, GREEN, GREY, HATCHES, PALETTE, VERMILLION, describe, legend_beside
 from ..display import new_figure
 from ..reference.forward import mlp_forward
 
@@ -80,24 +81,31 @@ def training_curves(losses: Sequence[float] | np.ndarray, predictions: Sequence[
     epochs = np.arange(len(losses))
     fig = new_figure(9, 3.4)
     loss_ax, pred_ax = fig.subplots(1, 2)
-    loss_ax.plot(epochs, losses, color="tab:red", label="loss")
+    marker = "o" if len(losses) <= 30 else None  # a short run's points, visible one by one
+    loss_ax.plot(epochs, losses, color=VERMILLION, marker=marker, label="loss")
     loss_ax.set(xlabel="epoch", ylabel="0.5 (pred - y)$^2$", title="loss",
                 ylim=(0, 1.08 * max(float(losses.max()), 1e-12)))
-    pred_ax.plot(epochs, predictions, color="tab:blue", label="prediction")
+    pred_ax.plot(epochs, predictions, color=BLUE, marker=marker, label="prediction")
     pred_ax.axhline(float(target), color="black", linestyle="--", label=f"target {float(target):g}")
     pred_ax.set(xlabel="epoch", ylabel="network output", title="prediction")
     for epoch, lr in lr_changes:
         for ax in (loss_ax, pred_ax):
-            ax.axvline(epoch, color="grey", linestyle=":", linewidth=1)
-        loss_ax.annotate(f"lr {lr:g}", (epoch, 1), xycoords=("data", "axes fraction"),
-                         xytext=(3, -10), textcoords="offset points", fontsize=8, color="grey")
+            ax.axvline(epoch, color=GREY, linestyle=":", linewidth=1)
+        # as the widget's slider shows it (3 significant digits), not 5.01187
+        note = loss_ax.annotate(f"lr {lr:.3g}", (epoch, 1), xycoords=("data", "axes fraction"),
+                                xytext=(3, -10), textcoords="offset points", fontsize=8, color=GREY)
+        note.set_in_layout(False)  # a note beyond the axes must not squeeze them
     for ax in (loss_ax, pred_ax):
         ax.grid(alpha=0.3)
         ax.set_xlim(0, max(len(losses) - 1, 1))
-    pred_ax.legend(fontsize=8, loc="lower right")
+    legend_beside(pred_ax)
     fig.suptitle(title or f"after {len(losses) - 1} epochs: loss {losses[-1]:.3g}, "
                  f"prediction {predictions[-1]:.5f}", fontsize=10)
-    return fig
+    rates = "; learning rate " + ", ".join(f"{lr:.3g} from epoch {epoch}" for epoch, lr in lr_changes) \
+        if lr_changes else ""
+    return describe(fig, f"Training curves over {len(losses) - 1} epochs{rates}. Loss (left) from "
+                         f"{losses[0]:.3g} to {losses[-1]:.3g}; prediction (right) from {predictions[0]:.5f} "
+                         f"to {predictions[-1]:.5f}, target {float(target):g}.")
 
 
 def gradient_check_chart(runs: Mapping[str, Mapping[str, float]], threshold: float = 1e-7) -> Figure:
@@ -116,7 +124,9 @@ def gradient_check_chart(runs: Mapping[str, Mapping[str, float]], threshold: flo
     floor = 1e-16  # an error of exactly 0 cannot be drawn on a log scale
     for i, label in enumerate(labels):
         errors = [max(float(runs[label][name]), floor) for name in names]
-        ax.bar(positions + (i - (len(labels) - 1) / 2) * width, errors, width, label=label)
+        ax.bar(positions + (i - (len(labels) - 1) / 2) * width, errors, width, label=label,
+               color=PALETTE[i % len(PALETTE)], hatch=HATCHES[i % len(HATCHES)], edgecolor="black",
+               linewidth=0.5)
     ax.axhline(threshold, color="black", linestyle="--", linewidth=1,
                label=f"{threshold:g}: below is right")
     ax.set_yscale("log")
@@ -125,8 +135,14 @@ def gradient_check_chart(runs: Mapping[str, Mapping[str, float]], threshold: flo
     ax.set_xticks(positions, names)
     ax.set(ylabel="relative error", title="analytic vs numerical gradient")
     ax.grid(alpha=0.3, axis="y")
-    ax.legend(fontsize=8, loc="upper center", ncols=len(labels) + 1)
-    return fig
+    legend_beside(ax)
+    said = "; ".join(f"{label}: " + ", ".join(f"{name} {float(runs[label][name]):.1e}" for name in names)
+                     for label in labels)
+    wrong = [f"{label} {name}" for label in labels for name in names if float(runs[label][name]) >= threshold]
+    return describe(fig, f"Bar chart of the relative error between analytic and numerical gradients, "
+                         f"on a log scale, with {threshold:g} (below is right) dashed. {said}. "
+                         + (f"At or above {threshold:g}: {', '.join(wrong)}." if wrong
+                            else f"Every error is below {threshold:g}."))
 
 
 def derivative_mixup(marks: Sequence[float] = ()) -> Figure:
@@ -138,13 +154,17 @@ def derivative_mixup(marks: Sequence[float] = ()) -> Figure:
     a = np.linspace(-1.0, 1.0, 401)
     fig = new_figure(6.4, 3.8)
     ax = fig.subplots()
-    ax.plot(a, 1 - a ** 2, color="tab:green", label="tanh's slope: 1 - a$^2$ (right)")
-    ax.plot(a, a * (1 - a), color="tab:red", label="sigmoid's formula: a (1 - a) (the bug)")
+    ax.plot(a, 1 - a ** 2, color=GREEN, label="tanh's slope: 1 - a$^2$ (right)")
+    ax.plot(a, a * (1 - a), color=VERMILLION, linestyle="--", label="sigmoid's formula: a (1 - a) (the bug)")
     for a0 in marks:
-        ax.plot([a0, a0], [1 - a0 ** 2, a0 * (1 - a0)], "o:", color="grey")
+        ax.plot([a0, a0], [1 - a0 ** 2, a0 * (1 - a0)], "o:", color=GREY)
     ax.axhline(0.0, color="black", linewidth=0.8)
     ax.set(xlabel="hidden output a = tanh(z)", ylabel="slope used by the backward pass",
            title="the slope of a tanh layer, right and wrong")
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8, loc="lower right")
-    return fig
+    legend_beside(ax)
+    said = "; ".join(f"at a = {a0:g}: right {1 - a0 ** 2:.4f}, the bug's {a0 * (1 - a0):.4f}" for a0 in marks)
+    return describe(fig, "tanh's slope 1 - a² (solid, right) against the sigmoid's formula a (1 - a) "
+                         "(dashed, the bug) for hidden outputs a from -1 to 1: the right slope peaks at 1 "
+                         "at a = 0, the bug's is 0 there and turns negative, down to -2 at a = -1"
+                         + (f"; {said}." if said else "."))

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from matplotlib.ticker import FixedLocator, NullLocator, ScalarFormatter
 
+from ..a11y import BLACK, BLUE, GREY, MARKERS, ORANGE, VERMILLION, describe, legend_beside, number
 from ..display import new_figure
 
 if TYPE_CHECKING:
@@ -129,27 +130,42 @@ def valley_paths(runs: Sequence[tuple[str, np.ndarray]], angle: float = 0.0, hig
     title starts with ``highlight`` gets a thick frame. The start is a black dot and the
     minimum at (0, 0) a star.
     """
-    fig = new_figure(3.3 * len(runs) + 0.3, 3.5)
-    axes = np.atleast_1d(fig.subplots(1, len(runs), sharey=True))
+    columns = min(2, len(runs))
+    rows = -(-len(runs) // columns)
+    fig = new_figure(10.0 if columns > 1 else 6.0, 3.3 * rows + 0.2)
+    axes = np.atleast_1d(fig.subplots(rows, columns, sharey=True, sharex=True, squeeze=False).ravel())
+    for ax in axes[len(runs):]:
+        ax.set_visible(False)
     x0, x1, y0, y1 = VIEW
+    said = []
     g1, g2 = np.meshgrid(np.linspace(x0, x1, 131), np.linspace(y0, y1, 61))
     surface = valley_loss(np.stack([g1, g2], axis=-1), angle)
     levels = np.geomspace(0.05, 300, 13)
     for ax, (title, path) in zip(axes, runs):
         ax.contour(g1, g2, surface, levels=levels, colors="0.75", linewidths=0.8)
-        ax.plot(path[:, 0], path[:, 1], "-o", color="tab:red", markersize=2.5, linewidth=1.2)
-        ax.plot([path[0, 0]], [path[0, 1]], "o", color="black", markersize=5)
-        ax.plot([0.0], [0.0], "*", color="tab:green", markersize=11)
-        ax.set(xlim=(x0, x1), ylim=(y0, y1), xlabel="w1")
+        ax.plot(path[:, 0], path[:, 1], "-o", color=VERMILLION, markersize=3, linewidth=1.2, label="path")
+        ax.plot([path[0, 0]], [path[0, 1]], "o", color=BLACK, markersize=6, label="start")
+        ax.plot([0.0], [0.0], "*", color=BLUE, markersize=13, markeredgecolor="white", label="minimum")
+        ax.set(xlim=(x0, x1), ylim=(y0, y1))
         status = describe_run(path, lambda w: valley_loss(w, angle))
-        ax.set_title(f"{title}\n{status}", fontsize=9)
-        if highlight is not None and title.startswith(highlight):
+        chosen = highlight is not None and title.startswith(highlight)
+        ax.set_title(f"{title}{' (chosen)' if chosen else ''}\n{status}", fontsize=10)
+        if chosen:
             ax.title.set_fontweight("bold")
             for spine in ax.spines.values():
                 spine.set_linewidth(3)
-                spine.set_color("tab:blue")
-    axes[0].set_ylabel("w2")
-    return fig
+                spine.set_color(BLUE)
+        end = path[-1]
+        said.append(f"{title}{' (chosen)' if chosen else ''}: {status}, ending at ({number(end[0])}, "
+                    f"{number(end[1])})" if np.all(np.isfinite(end)) else f"{title}: {status}")
+    for ax in axes[len(runs) - columns:len(runs)]:
+        ax.set_xlabel("w1")
+    for ax in axes[::columns]:
+        ax.set_ylabel("w2")
+    return describe(fig, f"Paths over the valley f(w) = 0.5 w^T H w (curvature 1 along its floor, 25 "
+                         f"across{f', turned by {angle:g} degrees' if angle else ''}), contours in grey, "
+                         f"each from the start ({number(START[0])}, {number(START[1])}) towards the minimum "
+                         f"at (0, 0): " + "; ".join(said) + ".")
 
 
 def learning_rates(curvature: float, lrs: Sequence[float], w0: float = 1.0, steps: int = 20) -> Figure:
@@ -163,7 +179,8 @@ def learning_rates(curvature: float, lrs: Sequence[float], w0: float = 1.0, step
     reach = 1.6 * abs(w0)
     grid = np.linspace(-reach, reach, 201)
     parabola_ax.plot(grid, 0.5 * curvature * grid ** 2, color="0.6")
-    for lr in lrs:
+    said = []
+    for marker, lr in zip(MARKERS * 2, lrs):
         # Gradient descent on this parabola: w - lr * (curvature * w) = (1 - lr * curvature) w,
         # the factor worked out in section 1 (the lesson shows this before sgd_step is written).
         factor = 1 - lr * curvature
@@ -173,10 +190,11 @@ def learning_rates(curvature: float, lrs: Sequence[float], w0: float = 1.0, step
         w = np.array(w)
         label = f"lr = {lr:g}: w <- {factor:+.2f} w"
         shown = w[:6]
-        lines = parabola_ax.plot(shown, 0.5 * curvature * shown ** 2, "-o", markersize=4,
+        lines = parabola_ax.plot(shown, 0.5 * curvature * shown ** 2, marker=marker, markersize=5,
                                  linewidth=1, label=label)
-        error_ax.semilogy(np.arange(steps + 1), np.abs(w) + 1e-300, "-o", markersize=3,
-                          color=lines[0].get_color(), label=label)
+        error_ax.semilogy(np.arange(steps + 1), np.abs(w) + 1e-300, marker=marker, markersize=4,
+                          color=lines[0].get_color(), linestyle=lines[0].get_linestyle(), label=label)
+        said.append(f"lr {lr:g}: w multiplied by {factor:+.2f} per step, |w| {abs(w[-1]):.2g} after {steps}")
     parabola_ax.set(xlim=(-reach, reach), ylim=(-0.05 * curvature * reach ** 2, 0.55 * curvature * reach ** 2),
                     xlabel="w", ylabel="f(w)",
                     title=f"f(w) = {curvature:g}/2 w², first 5 steps")
@@ -184,9 +202,11 @@ def learning_rates(curvature: float, lrs: Sequence[float], w0: float = 1.0, step
                  title=f"stable only for lr < 2 / {curvature:g} = {2 / curvature:g}")
     for ax in (parabola_ax, error_ax):
         ax.grid(alpha=0.3)
-    error_ax.legend(fontsize=8)
+    legend_beside(error_ax)
     _no_minor_ticks(error_ax)
-    return fig
+    return describe(fig, f"Gradient descent on f(w) = {curvature:g}/2 w² from w = {w0:g}: the first steps on "
+                         f"the parabola (left) and |w| over {steps} steps, log scale (right); stable only "
+                         f"for lr < {2 / curvature:g}. " + "; ".join(said) + ".")
 
 
 def minibatch_noise(batch_sizes: Sequence[int] | np.ndarray, spreads: Sequence[float] | np.ndarray,
@@ -198,8 +218,8 @@ def minibatch_noise(batch_sizes: Sequence[int] | np.ndarray, spreads: Sequence[f
     spread_ax, loss_ax = fig.subplots(1, 2)
     b = np.asarray(batch_sizes, dtype=float)
     s = np.asarray(spreads, dtype=float)
-    spread_ax.loglog(b, s, "o-", color="tab:blue", label="measured spread")
-    spread_ax.loglog(b, s[0] * np.sqrt(b[0] / b), "--", color="0.5", label="∝ 1 / sqrt(B)")
+    spread_ax.loglog(b, s, "o-", color=BLUE, label="measured spread")
+    spread_ax.loglog(b, s[0] * np.sqrt(b[0] / b), "--", color=GREY, label="∝ 1 / sqrt(B)")
     spread_ax.set(xlabel="batch size B", ylabel="std of the gradient estimate",
                   title="noise of a mini-batch gradient")
     # label the batch sizes themselves (FixedLocator takes an array; its stub says Sequence)
@@ -208,15 +228,20 @@ def minibatch_noise(batch_sizes: Sequence[int] | np.ndarray, spreads: Sequence[f
     nice = [m * 10.0 ** e for e in range(-4, 5) for m in (1, 2, 5)]
     spread_ax.yaxis.set_major_locator(FixedLocator([v for v in nice if s.min() / 1.2 <= v <= s.max() * 1.2]))
     spread_ax.yaxis.set_major_formatter(ScalarFormatter())
+    said = []
     for label, (samples, losses) in curves.items():
-        loss_ax.semilogy(samples, losses, label=label, linewidth=1)
+        loss_ax.semilogy(samples, losses, label=label, linewidth=1.2)
+        said.append(f"{label}: {len(samples) - 1} steps, final {float(losses[-1]):.1e}")
     loss_ax.set(xlabel="samples processed (gradient work)", ylabel="loss on all the data - its minimum",
                 title="the same work, different batch sizes")
     for ax in (spread_ax, loss_ax):
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=8)
+        legend_beside(ax)
         _no_minor_ticks(ax)
-    return fig
+    return describe(fig, f"Left: the spread of mini-batch gradients against the batch size B, log-log, "
+                         f"from {s[0]:.3g} at B = {b[0]:g} to {s[-1]:.3g} at B = {b[-1]:g}, with the "
+                         f"1 / sqrt(B) law. Right: the loss (minus its minimum) against the samples "
+                         f"processed: " + "; ".join(said) + ".")
 
 
 def bias_correction(gradients: Sequence[float] | np.ndarray, beta1: float = 0.9, beta2: float = 0.999
@@ -225,8 +250,9 @@ def bias_correction(gradients: Sequence[float] | np.ndarray, beta1: float = 0.9,
     for a sequence of scalar gradients g_1, g_2, ...: one panel each."""
     g = np.asarray(gradients, dtype=float)
     t = np.arange(1, g.size + 1)
-    fig = new_figure(10, 3.4)
+    fig = new_figure(10.4, 3.6)
     axes = fig.subplots(1, 2)
+    said = []
     for ax, values, beta, name in ((axes[0], g, beta1, "m"), (axes[1], g ** 2, beta2, "v")):
         raw = np.zeros_like(values)
         average = 0.0
@@ -235,12 +261,17 @@ def bias_correction(gradients: Sequence[float] | np.ndarray, beta1: float = 0.9,
             raw[k] = average
         ax.plot(t, values, ".", color="0.7", markersize=3,
                 label="g" if name == "m" else "g²")
-        ax.plot(t, raw, color="tab:orange", label=f"{name}_t (raw, starts at 0)")
-        ax.plot(t, raw / (1 - beta ** t), color="tab:blue", label=f"{name}_t / (1 - {beta:g}^t)")
-        ax.set(xlabel="step t", title=f"{name}: beta = {beta:g}")
+        corrected = raw / (1 - beta ** t)
+        ax.plot(t, raw, "--", color=ORANGE, label=f"{name}_t (raw, starts at 0)")
+        ax.plot(t, corrected, color=BLUE, label=f"{name}_t / (1 - {beta:g}^t)")
+        ax.set(xlabel="step t", ylabel="g" if name == "m" else "g²", title=f"{name}: beta = {beta:g}")
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=8)
-    return fig
+        legend_beside(ax)
+        said.append(f"{name} (beta {beta:g}): after step 1 raw {raw[0]:.3g}, corrected {corrected[0]:.3g}; "
+                    f"after step {t[-1]} raw {raw[-1]:.3g}, corrected {corrected[-1]:.3g}, "
+                    f"the values' mean {values.mean():.3g}")
+    return describe(fig, f"Moving averages of {g.size} gradients from zero, raw (dashed) and bias-corrected "
+                         f"(solid): " + "; ".join(said) + ".")
 
 
 def two_moons(n: int, rng: np.random.Generator, noise: float = 0.15) -> tuple[np.ndarray, np.ndarray]:
@@ -266,7 +297,7 @@ def network_comparison(losses: Mapping[str, Sequence[float] | np.ndarray],
     an (R, R) array of the network's output on an R x R grid over the square.
     """
     names = list(losses)
-    fig = new_figure(2.6 * len(names) + 0.4, 6.2)
+    fig = new_figure(min(10.4, 2.5 * len(names) + 0.4), 6.6)
     # the stub types a mosaic row as an invariant list of str | HashableList
     axes = fig.subplot_mosaic([["loss"] * len(names), names],  # type: ignore[list-item]
                               height_ratios=[1.0, 1.1])
@@ -274,17 +305,36 @@ def network_comparison(losses: Mapping[str, Sequence[float] | np.ndarray],
         axes["loss"].semilogy(np.arange(1, len(losses[name]) + 1), losses[name], label=name)
     axes["loss"].set(xlabel="step", ylabel="training loss", title="training a 2-16-1 network")
     axes["loss"].grid(alpha=0.3)
-    axes["loss"].legend(fontsize=8)
+    legend_beside(axes["loss"])
     _no_minor_ticks(axes["loss"])
     lo, hi = extent
     labels = np.ravel(y)
+    said = []
     for name in names:
         ax = axes[name]
-        ax.imshow(regions[name], origin="lower", extent=(lo, hi, lo, hi), cmap="coolwarm",
-                  vmin=0.0, vmax=1.0, aspect="equal")
-        ax.scatter(x[:, 0], x[:, 1], c=labels, cmap="coolwarm", vmin=0, vmax=1, s=6,
-                   edgecolors="black", linewidths=0.3)
-        ax.set_title(f"{name}: final loss {losses[name][-1]:.3f}", fontsize=9)
-        ax.set_xticks([])
-        ax.set_yticks([])
-    return fig
+        # the output as a pale background (light orange: class 1, light blue: class 0), the
+        # decision line p = 0.5 in black, and the classes as differently shaped points
+        ax.imshow(regions[name], origin="lower", extent=(lo, hi, lo, hi), cmap="PuOr_r",
+                  vmin=-0.6, vmax=1.6, aspect="equal")
+        grid = np.linspace(lo, hi, regions[name].shape[0])
+        if regions[name].min() < 0.5 < regions[name].max():  # else no line to draw (and a warning)
+            ax.contour(grid, grid, regions[name], levels=[0.5], colors="black", linewidths=1.5)
+        for value, colour, marker in ((0, BLUE, "o"), (1, ORANGE, "^")):
+            chosen = labels == value
+            ax.scatter(x[chosen, 0], x[chosen, 1], color=colour, marker=marker, s=14,
+                       edgecolors="black", linewidths=0.4, label=f"class {value}")
+        ax.set_title(f"{name}: final loss {losses[name][-1]:.3f}", fontsize=10)
+        ax.set_xlabel("x1")
+        ax.set(xlim=(lo, hi), ylim=(lo, hi), xticks=[lo, 0, hi], yticks=[lo, 0, hi])
+        said.append(f"{name}: loss from {float(losses[name][0]):.3f} to {float(losses[name][-1]):.3f}, "
+                    f"output above 0.5 on {np.mean(regions[name] > 0.5):.0%} of the square")
+    axes[names[0]].set_ylabel("x2")
+    for name in names[1:]:
+        axes[name].tick_params(labelleft=False)
+    points = [c for c in axes[names[0]].collections if str(c.get_label()).startswith("class")]
+    fig.legend(handles=points, loc="outside lower center", ncols=2,
+               title="data (black line: output 0.5)")
+    return describe(fig, f"Top: the training loss of each optimizer per step, log scale. Below: each "
+                         f"trained network's output over the square from {lo:g} to {hi:g} in x1 and x2, "
+                         f"with {len(labels)} points of two classes (blue circles class 0, orange triangles "
+                         f"class 1) and the decision line where the output is 0.5: " + "; ".join(said) + ".")

@@ -7,7 +7,8 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
-from ..display import drawing_skipped, to_png
+from . import draw_into, label_in_full, name_sliders, picture as new_picture
+from ..display import drawing_skipped
 from ..plots.backprop import half_squared_error, article_network, gradient_descent_step, training_curves
 from ..reference.forward import mlp_forward
 
@@ -17,14 +18,15 @@ def training_stepper(
                               tuple[list[np.ndarray], list[np.ndarray]]],
         forward: Callable[[np.ndarray, list[np.ndarray], list[np.ndarray]],
                           tuple[np.ndarray, list[np.ndarray]]] = mlp_forward,
-        lr: float = 0.5) -> widgets.Box:
+        lr: float = 0.5, start_steps: int = 50) -> widgets.Box:
     """Buttons that take 1 or 50 steps of gradient descent on the blog post's network, a
     learning-rate slider (which applies to the steps taken after it moves) and a reset,
     over :func:`helpers.plots.backprop.training_curves`.
 
     ``backward`` is the ``mlp_backward`` that computes the gradients (the lesson passes
     the student's) and ``forward`` the ``mlp_forward`` (lesson 01's, by default the
-    course's), as in :func:`helpers.plots.backprop.gradient_descent_step`.
+    course's), as in :func:`helpers.plots.backprop.gradient_descent_step`. It opens
+    after ``start_steps`` steps, so the curves are there before the first click.
     """
     controls = {
         "step": widgets.Button(description="step", tooltip="one forward pass, backward pass and update"),
@@ -35,7 +37,7 @@ def training_stepper(
                                      continuous_update=False, readout_format=".3g",
                                      style={"description_width": "initial"}),
     }
-    picture = widgets.Image(format="png")
+    picture = new_picture()
     state: dict[str, Any] = {}  # the weights, data and history of the run on show
 
     def evaluate() -> tuple[float, float]:
@@ -47,7 +49,7 @@ def training_stepper(
     def redraw() -> None:
         if drawing_skipped():  # nbgrader is grading: nobody sees the picture
             return
-        picture.value = to_png(training_curves(
+        draw_into(picture, training_curves(
             state["losses"], state["predictions"], float(state["y"][0, 0]),
             lr_changes=state["lr_changes"]))
 
@@ -82,8 +84,12 @@ def training_stepper(
     controls["reset"].on_click(reset)
     controls["lr"].observe(learning_rate_changed, names="value")
     reset()
+    if start_steps:
+        steps(start_steps)()
     buttons = widgets.HBox([controls["step"], controls["step_50"], controls["reset"]])
     box = widgets.VBox([widgets.HBox([buttons, controls["lr"]]), picture])
     box.controls = controls  # for tests and for curious students
+    label_in_full(controls)
+    name_sliders()
     box.state = state
     return box
