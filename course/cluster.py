@@ -92,8 +92,23 @@ def difference(mine: dict[str, Any], theirs: dict[str, Any]) -> str | None:
 
 
 def worker_identity(lesson: str, sandbox: bool) -> dict[str, Any]:
-    """Run on each worker: its own course's identity, and whether it can sandbox."""
-    return {**identity(ROOT, ROOT, lesson), "bwrap": not sandbox or shutil.which("bwrap") is not None}
+    """Run on each worker: its own course's identity now, whether it can sandbox, and the
+    identity its grader started with, if it has one (its code and lesson are loaded)."""
+    found = {**identity(ROOT, ROOT, lesson), "bwrap": not sandbox or shutil.which("bwrap") is not None}
+    grader = _graders.get((lesson, sandbox))
+    if grader is not None:
+        found["started"] = grader.identity
+    return found
+
+
+def refusal(expected: dict[str, Any], theirs: dict[str, Any]) -> str | None:
+    """Why a worker with identity ``theirs`` may not grade for ``expected``, if it may not."""
+    why = difference(expected, theirs)
+    if why is None and "started" in theirs:
+        # its files were changed after it loaded them: it would grade with the old ones
+        why = difference(expected, theirs["started"])
+        why = why and f"{why} since the worker started"
+    return why
 
 
 # --- the instructor's side ---------------------------------------------------------------
@@ -125,7 +140,7 @@ def _check_workers(client: Client, address: str, root: Path, lesson: Lesson, san
                           f"`dask worker {address} --nthreads 1` on each grading machine") from None
     mine = identity(root, ROOT, lesson.name)
     for worker, theirs in sorted(client.run(worker_identity, lesson.name, sandbox).items()):
-        why = difference(mine, theirs)
+        why = refusal(mine, theirs)
         if why:
             raise CourseError(f"the Dask worker {worker} runs another course ({why}): update its "
                               "clone to the instructor's and restart it")
@@ -266,7 +281,6 @@ class Recorder:
 
 _lock = threading.Lock()  # one student at a time per worker process: nbgrader and its sandbox are not shared
 _graders: dict[tuple[str, bool], _Grader] = {}
-_identities: dict[tuple[str, bool], dict[str, Any]] = {}
 
 
 def grade_task(lesson: str, student: str, files: dict[str, bytes], expected: dict[str, Any],
@@ -277,13 +291,12 @@ def grade_task(lesson: str, student: str, files: dict[str, bytes], expected: dic
     try:
         with _lock:
             key = (lesson, sandbox)
-            if key not in _identities:
-                _identities[key] = worker_identity(lesson, sandbox)
-            why = difference(expected, _identities[key])
+            theirs = worker_identity(lesson, sandbox)  # each time: a clone may change under a worker
+            why = refusal(expected, theirs)
             if why:
                 return {"student": student, "refused": why, "worker": worker}
             if key not in _graders:
-                _graders[key] = _Grader(lesson, sandbox)
+                _graders[key] = _Grader(lesson, sandbox, theirs)
             return {**_graders[key].grade(student, files), "worker": worker}
     except Exception:
         return {"student": student, "success": False, "seconds": 0.0, "worker": worker,
@@ -302,7 +315,7 @@ class _Grader:
     """A worker process's nbgrader for one lesson: a temporary course made from this
     worker's own copy of the course, its gradebook knowing the lesson, and the sandbox."""
 
-    def __init__(self, lesson: str, sandbox: bool) -> None:
+    def __init__(self, lesson: str, sandbox: bool, identity: dict[str, Any]) -> None:
         from . import lesson_files
         from .isolation.host import NO_SANDBOX_VARIABLE
         from .nbgrader_run import environment, nbgrader, new_course
@@ -312,6 +325,7 @@ class _Grader:
             os.environ.pop(NO_SANDBOX_VARIABLE, None)
         else:
             os.environ[NO_SANDBOX_VARIABLE] = "1"
+        self.identity = identity  # of the course as this grader loaded it
         self.lesson = lesson_files.find([lesson])[0]
         self.folder = Path(tempfile.mkdtemp(prefix="course-dask-"))
         # a scratch course (course.scratch) of this worker's own lesson, known to its gradebook
