@@ -258,11 +258,13 @@ def figure_problems(found):
 
 
 def screenshot_figures(page, artifacts, lesson):
-    """A screenshot of every figure in the outputs (widget pictures are in the widget
-    screenshots): <lesson>-figure-<n>.png. Returns how many."""
-    images = page.locator(".jp-NotebookPanel .jp-OutputArea img:not(.widget-image)")
-    for n in range(images.count()):
-        image = images.nth(n)
-        image.scroll_into_view_if_needed()
-        image.screenshot(path=str(artifacts / f"{lesson}-figure-{n + 1}.png"))
-    return images.count()
+    """A screenshot of every figure in the outputs, <lesson>-figure-<n>.png, and of every
+    widget as it first shows, before any control is touched, <lesson>-widget-<n>-first.png
+    (the widget tests add one after). Returns how many."""
+    shots = [(page.locator(".jp-NotebookPanel .jp-OutputArea img:not(.widget-image)"), "figure-{}"),
+             (page.locator(f".jp-NotebookPanel {WIDGET_OUTPUT}"), "widget-{}-first")]
+    for found, name in shots:
+        for n in range(found.count()):
+            found.nth(n).scroll_into_view_if_needed()
+            found.nth(n).screenshot(path=str(artifacts / f"{lesson}-{name.format(n + 1)}.png"))
+    return sum(found.count() for found, _ in shots)

@@ -46,8 +46,8 @@ NAME_SLIDERS = """
 def label_in_full(controls: Mapping[str, widgets.Widget]) -> None:
     """Give every control's label the width it needs: ipywidgets cuts a long one
     ("learning r...") at a fixed width."""
-    for control in controls.values():
-        if hasattr(control.style, "description_width"):
+    for control in controls.values():  # the default width holds about 10 characters
+        if hasattr(control.style, "description_width") and len(getattr(control, "description", "")) > 10:
             control.style.description_width = "initial"
 
 

@@ -156,7 +156,7 @@ def _draw_secants(ax: Axes, name: str, h: float, reach: float = 1.5) -> None:
     xs = np.linspace(x0 - reach, x0 + reach, 301)
     forward, central = example.forward(h), example.central(h)
     ax.plot(xs, example.f(xs), color="black", linewidth=2, label=name.split(" at ")[0])
-    ax.plot(xs, f0 + slope * (xs - x0), color=GREEN, label=f"tangent, slope {slope:.10f}")
+    ax.plot(xs, f0 + slope * (xs - x0), "-", color=GREEN, label=f"tangent, slope {slope:.10f}")
     ax.plot(xs, f0 + forward * (xs - x0), "--", color=BLUE,
             label=f"forward secant, slope {forward:.10f}")
     mid = (example.f(x0 + h) + example.f(x0 - h)) / 2  # the central secant passes through

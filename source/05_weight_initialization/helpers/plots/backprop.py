@@ -97,7 +97,8 @@ def training_curves(losses: Sequence[float] | np.ndarray, predictions: Sequence[
         note.set_in_layout(False)  # a note beyond the axes must not squeeze them
     for ax in (loss_ax, pred_ax):
         ax.grid(alpha=0.3)
-        ax.set_xlim(0, max(len(losses) - 1, 1))
+        span = max(len(losses) - 1, 1)
+        ax.set_xlim(-0.02 * span, span)  # the start, epoch 0, in view and not cut by the frame
     legend_beside(pred_ax)
     fig.suptitle(title or f"after {len(losses) - 1} epochs: loss {losses[-1]:.3g}, "
                  f"prediction {predictions[-1]:.5f}", fontsize=10)
