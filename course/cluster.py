@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -117,6 +118,10 @@ def connect(address: str, root: Path, lesson: Lesson, sandbox: bool) -> Client:
     """A client of the scheduler at ``address`` whose every worker runs this course;
     CourseError (one line) when the scheduler cannot be reached, has no worker, or a
     worker's course differs. Writes nothing."""
+    if not re.fullmatch(r"(tcp|tls)://(\[[0-9a-fA-F:]+\]|[\w.-]+):\d{1,5}", address):
+        # checked here: a Client given a malformed address hangs on closing
+        raise CourseError(f"--scheduler {address!r} is not a scheduler address: give tcp://HOST:PORT, "
+                          "as `dask scheduler` prints it")
     logging.getLogger("distributed").setLevel(logging.CRITICAL)  # our one line says it
     from distributed import Client
     try:

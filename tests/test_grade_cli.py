@@ -148,6 +148,7 @@ def test_nothing_graded_yet(root, command, tmp_path, monkeypatch):
     (["--jobs", "0"], "--jobs must be at least 1"),
     (["--shard", "1/2"], "unrecognized arguments: --shard"),
     (["--jobs", "2", "--scheduler", "tcp://127.0.0.1:8786"], "--jobs is for local workers"),
+    (["--scheduler", "127.0.0.1"], "--scheduler '127.0.0.1' is not a scheduler address"),
     (["--student", "bob"], "no submission of 01_forward_propagation from 'bob'"),
     (["--db", "not a url"], "is not a database URL"),
 ])
