@@ -396,3 +396,18 @@ def test_no_control_label_is_cut(lesson):
     box = widgets_of_the_course()[lesson]()
     lr = box.controls["lr"]
     assert lr.description == "learning rate" and lr.style.description_width == "initial"
+
+
+def test_the_reports_mistake_chart_has_whole_labels_a_legend_and_alt_text_in_the_page():
+    import html
+    from course.report import page
+    fig, _ = drawn("report.mistakes_figure")
+    ax = fig.axes[0]
+    labels = [t.get_text().replace("\n", " ") for t in ax.get_yticklabels()]
+    assert all("…" not in label for label in labels)
+    assert labels[0].endswith("without the bias that every one of the layer's outputs needs")  # whole
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["dense_forward", "sigmoid", "mlp_forward"]
+    assert len({p.get_facecolor() for p in ax.patches}) == 3 and len({p.get_hatch() for p in ax.patches}) == 3
+    alt = alt_text(fig)
+    assert "12 in dense_forward: the bias b was never added" in alt
+    assert f'alt="{html.escape(alt)}"' in page(a_class(), {"scores.png": "", "mistakes.png": alt})
