@@ -411,3 +411,24 @@ def test_the_reports_mistake_chart_has_whole_labels_a_legend_and_alt_text_in_the
     alt = alt_text(fig)
     assert "12 in dense_forward: the bias b was never added" in alt
     assert f'alt="{html.escape(alt)}"' in page(a_class(), {"scores.png": "", "mistakes.png": alt})
+
+
+def test_the_issues_unlabelled_axes_have_labels_and_units():
+    hist, _ = drawn("forward.layer_histograms")  # lesson 01: the histograms' y axis
+    rows = hist.axes
+    assert all(ax.get_ylabel() == "outputs per bin" for ax in rows[::3]) and rows[-1].get_xlabel()
+    patients, _ = drawn("batchnorm.before_and_after")  # lesson 08's first plot
+    assert [(ax.get_xlabel(), ax.get_ylabel()) for ax in patients.axes] == [
+        ("age (years)", "cholesterol (mg/dL)"),
+        ("age, normalised (no unit)", "cholesterol, normalised (no unit)")]
+    comparison, _ = drawn("batchnorm.training_comparison")  # lesson 08's histograms: no offset text
+    for ax in comparison.axes[1:]:
+        assert ax.get_xlabel() == "input to the ReLU" and not ax.xaxis.get_offset_text().get_text()
+    assert comparison.axes[1].get_ylabel()
+    maps, _ = drawn("optimizers.network_comparison")  # lesson 07's decision maps
+    for ax in maps.axes[1:]:
+        assert ax.get_xlabel() == "x1" and len(ax.get_xticks()) == 3
+        shapes = {c.get_label(): c.get_paths()[0].vertices.shape for c in ax.collections
+                  if str(c.get_label()).startswith("class")}
+        assert shapes["class 0"] != shapes["class 1"]  # circles and triangles, not two colours
+    assert maps.axes[1].get_ylabel() == "x2"
