@@ -24,7 +24,6 @@ KINDS = {
 SLOW_MODULES = {
     "test_bundle": "bundle",
     "test_capstone_timing": "sandbox",
-    "test_catalogue_graded": "nbgrader",
     "test_cluster": "dask",
     "test_cli": "nbgrader",
     "test_demo": "nbgrader",
