@@ -49,6 +49,8 @@ if TYPE_CHECKING:
 CONNECT_TIMEOUT = 10.0
 WORKER_TIMEOUT = 30.0
 POLL = 1.0  # seconds between looks at which worker grades what (the progress line)
+#: Seconds with no worker at all before the students left are reported lost, not awaited.
+NO_WORKER_LIMIT = 600.0
 SKIPPED = ("__pycache__", ".ipynb_checkpoints")  # never part of a course's identity
 
 
@@ -175,14 +177,23 @@ def run_cluster(client: Client, root: Path, lesson: Lesson, db_url: str, student
                for student in students}
     pending = set(futures)
     placed: dict[str, str] = {}  # task key -> the worker last seen grading it
-    looked = 0.0
+    looked, alone_since = 0.0, time.monotonic()
     try:
         while pending:
             done = {f for f in pending if f.done()}
             pending -= done
-            if progress and time.monotonic() - looked > POLL:
-                _show_in_flight(client, progress, placed, {str(f.key) for f in pending})
+            if time.monotonic() - looked > POLL:
+                if progress:
+                    _show_in_flight(client, progress, placed, {str(f.key) for f in pending})
                 looked = time.monotonic()
+                if _has_workers(client):
+                    alone_since = looked
+                elif looked - alone_since > NO_WORKER_LIMIT:  # every machine gone: give the rest up
+                    for future in pending:
+                        if progress:
+                            progress.finished("", False)
+                        yield Report(futures[future], lost=f"no Dask worker was left for {NO_WORKER_LIMIT:.0f} s")
+                    return
             if not done:
                 time.sleep(0.1)
             for future in done:
@@ -193,6 +204,13 @@ def run_cluster(client: Client, root: Path, lesson: Lesson, db_url: str, student
                 yield report
     finally:
         client.cancel(list(pending))
+
+
+def _has_workers(client: Client) -> bool:
+    try:
+        return bool(client.nthreads())
+    except Exception:  # the scheduler itself is gone: Dask fails the futures
+        return True
 
 
 def _files(folder: Path) -> dict[str, bytes]:
