@@ -14,7 +14,6 @@ it), so that an edit made in the tree meanwhile cannot make the courses differ.
 """
 import hashlib
 import os
-import re
 import shutil
 import signal
 import socket
@@ -26,6 +25,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from graded import diagnoses, scores
 
 from course import ROOT, lesson_files
 from course.demo import students as demo_students
@@ -33,7 +33,6 @@ from course.nbgrader_run import environment, nbgrader
 
 LESSON = lesson_files.find(["01_forward_propagation"])[0]
 CLASS_SIZE = 20
-KNOWN = re.compile(r"This looks like a known mistake: .+")
 #: What a copy of the course leaves out: the environment, caches, student data.
 NOT_COPIED = shutil.ignore_patterns(".venv", "node_modules", ".mypy_cache", ".hypothesis", ".ruff_cache",
                                     ".pytest_cache", "__pycache__", "demo", "autograded", "submitted",
@@ -192,17 +191,6 @@ def graded(code, cluster, base, tmp_path_factory):
     return roots, runs
 
 
-def scores(root):
-    """{student: {grade cell: (auto_score, max_score, needs_manual_grade)}} from the gradebook."""
-    from nbgrader.api import Gradebook
-    found = {}
-    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
-        for submission in gradebook.assignment_submissions(LESSON.name):
-            nb = gradebook.find_submission_notebook(LESSON.name, LESSON.name, submission.student.id)
-            found[submission.student.id] = {g.cell.name: (g.auto_score, g.max_score, g.needs_manual_grade)
-                                            for g in nb.grades}
-    return found
-
 
 def row_counts(root):
     """(submission rows per student, grade rows per (student, cell))."""
@@ -247,37 +235,26 @@ def test_the_cluster_gives_every_score_that_one_machine_gives(graded):
     roots, runs = graded
     everyone = students(roots["local"])
     assert len(everyone) == CLASS_SIZE
-    local = scores(roots["local"])
+    local = scores(roots["local"], LESSON)
     assert sorted(local) == everyone
-    assert scores(roots["dask"]) == local
+    assert scores(roots["dask"], LESSON) == local
     assert f"{CLASS_SIZE} of {CLASS_SIZE} students graded" in runs["dask"][1]
 
 
 def test_the_class_spans_right_wrong_and_crashing(graded):
     roots, _ = graded
-    total = {s: sum(v[0] for v in cells.values()) for s, cells in scores(roots["dask"]).items()}
+    total = {s: sum(v[0] for v in cells.values()) for s, cells in scores(roots["dask"], LESSON).items()}
     top = max(total.values())
     assert any(s.startswith("perfect") for s, t in total.items() if t == top)
     assert all(total[s] == 0 for s in total if s.startswith("blank"))
     assert all(0 < total[s] < top for s in total if s.startswith(("crash", "mistake_", "two_mistakes")))
 
 
-def diagnoses(root, student):
-    """{test cell: the known mistakes its output names} in the autograded notebook."""
-    nb = nbformat.read(root / "autograded" / student / LESSON.name / LESSON.notebook_name, as_version=4)
-    found = {}
-    for cell in nb.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if meta.get("grade") and not meta.get("solution"):
-            text = "\n".join(o.get("evalue", "") + str(o.get("text", "")) for o in cell.outputs)
-            found[meta["grade_id"]] = sorted(KNOWN.findall(text))
-    return found
-
 
 def test_autograded_notebooks_come_back_as_with_local_grading(graded):
     roots, runs = graded
     for student in students(roots["local"]):
-        assert diagnoses(roots["dask"], student) == diagnoses(roots["local"], student), student
+        assert diagnoses(roots["dask"], LESSON, student) == diagnoses(roots["local"], LESSON, student), student
     # the report's lines (problems, diagnosed mistakes, crashes) are those of local grading
     assert runs["dask"][1] == runs["local"][1]
 
@@ -341,4 +318,4 @@ def test_a_worker_killed_while_grading_loses_no_student(code, cluster, base, gra
     submitted, grades = row_counts(root)
     assert sorted(submitted) == students(root) and set(submitted.values()) == {1}
     assert set(grades.values()) == {1} and len(grades) == len(row_counts(graded[0]["local"])[1])
-    assert scores(root) == scores(graded[0]["local"])
+    assert scores(root, LESSON) == scores(graded[0]["local"], LESSON)

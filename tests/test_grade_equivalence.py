@@ -6,15 +6,13 @@ plain `nbgrader autograde` with the course's nbgrader_config.py, the others by
 `python -m course grade --jobs 1` and `--jobs 2`; every grade of every student must be
 the same, and so must every mistake the check harness diagnosed.
 """
-import re
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import nbformat
 import pytest
-from nbgrader.api import Gradebook
+from graded import diagnoses, scores
 
 from course import ROOT, lesson_files
 from course.demo import students as demo_students
@@ -23,7 +21,6 @@ from course.scratch import scratch_course, submit
 from course.submissions import fill, solutions
 
 LESSON = lesson_files.find(["01_forward_propagation"])[0]
-KNOWN = re.compile(r"This looks like a known mistake: .+")
 
 
 def synthetic_class():
@@ -59,49 +56,30 @@ def graded(tmp_path_factory):
     return sorted(class_), runs
 
 
-def scores(root):
-    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
-        found = {}
-        for submission in gradebook.assignment_submissions(LESSON.name):
-            nb = gradebook.find_submission_notebook(LESSON.name, LESSON.name, submission.student.id)
-            found[submission.student.id] = {g.cell.name: (g.auto_score, g.max_score, g.needs_manual_grade)
-                                            for g in nb.grades}
-        return found
-
-
-def diagnoses(root, student):
-    nb = nbformat.read(Path(root) / "autograded" / student / LESSON.name / LESSON.notebook_name, as_version=4)
-    found = {}
-    for cell in nb.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if meta.get("grade") and not meta.get("solution"):
-            text = "\n".join(o.get("evalue", "") + str(o.get("text", "")) for o in cell.outputs)
-            found[meta["grade_id"]] = sorted(KNOWN.findall(text))
-    return found
 
 
 def test_every_student_is_graded_by_every_way(graded):
     students, runs = graded
     for way, root in runs.items():
-        assert sorted(scores(root)) == students, way
+        assert sorted(scores(root, LESSON)) == students, way
 
 
 @pytest.mark.parametrize("way", ["course grade --jobs 1", "course grade --jobs 2"])
 def test_scores_are_those_of_serial_nbgrader_autograde(graded, way):
     _, runs = graded
-    assert scores(runs[way]) == scores(runs["nbgrader autograde"])
+    assert scores(runs[way], LESSON) == scores(runs["nbgrader autograde"], LESSON)
 
 
 @pytest.mark.parametrize("way", ["course grade --jobs 1", "course grade --jobs 2"])
 def test_diagnosed_mistakes_are_those_of_serial_nbgrader_autograde(graded, way):
     students, runs = graded
     for student in students:
-        assert diagnoses(runs[way], student) == diagnoses(runs["nbgrader autograde"], student), student
+        assert diagnoses(runs[way], LESSON, student) == diagnoses(runs["nbgrader autograde"], LESSON, student), student
 
 
 def test_the_class_spans_right_wrong_and_crashing(graded):
     _, runs = graded
-    got = scores(runs["nbgrader autograde"])
+    got = scores(runs["nbgrader autograde"], LESSON)
     total = {s: sum(v[0] for v in cells.values()) for s, cells in got.items()}
     top = sum(v[1] for v in got["perfect"].values())
     assert total["perfect"] == top and total["blank"] == 0
